@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Meetup Notes: editors"
+admin.site.site_title = "Meetup Notes admin"
+admin.site.index_title = "Meetups, days and status updates"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("priorities.urls")),
+]

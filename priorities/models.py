@@ -1,0 +1,542 @@
+"""The meetup notes domain: meetups, their days and sessions, priority areas, and what was said."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
+
+
+class Status(models.TextChoices):
+    """How far a priority area has come, close to Launchpad's blueprint vocabulary."""
+
+    NOT_STARTED = "not-started", "Not started"
+    STARTED = "started", "Started"
+    SLOW_PROGRESS = "slow-progress", "Slow progress"
+    GOOD_PROGRESS = "good-progress", "Good progress"
+    NEEDS_REVIEW = "needs-review", "Needs code review"
+    BLOCKED = "blocked", "Blocked"
+    IMPLEMENTED = "implemented", "Implemented"
+    DEFERRED = "deferred", "Deferred"
+
+    @property
+    def badge_class(self):
+        """The CSS class of this status's badge (see static/css/site.css)."""
+        return f"status-{self.value}"
+
+    @property
+    def symbol(self):
+        """A glyph shown beside the label, so the badge never relies on colour alone."""
+        return STATUS_SYMBOLS[self]
+
+
+STATUS_SYMBOLS = {
+    Status.NOT_STARTED: "○",
+    Status.STARTED: "◔",
+    Status.SLOW_PROGRESS: "◑",
+    Status.GOOD_PROGRESS: "◕",
+    Status.NEEDS_REVIEW: "⧗",
+    Status.BLOCKED: "⛔",
+    Status.IMPLEMENTED: "✔",
+    Status.DEFERRED: "⏸",
+}
+
+
+class SessionKind(models.TextChoices):
+    STATUS_ROUND = "status-round", "Status round"
+    DISCUSSION = "discussion", "Discussion"
+    WHITEBOARD = "whiteboard", "Whiteboard"
+    HACKING = "hacking", "Hacking"
+    OTHER = "other", "Other"
+
+
+class PartOfDay(models.TextChoices):
+    MORNING = "morning", "Morning"
+    AFTERNOON = "afternoon", "Afternoon"
+    EVENING = "evening", "Evening"
+
+
+class Delivery(models.TextChoices):
+    """Whether an update was given in the room or written down by an absent lead."""
+
+    IN_PERSON = "in-person", "In person"
+    IN_WRITING = "in-writing", "In writing"
+
+
+def _choice_values(choices):
+    return [value for value, _label in choices.choices]
+
+
+class MeetupQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Annotate how many days and status updates each meetup has, in one query."""
+        days = (
+            Day.objects.filter(meetup=OuterRef("pk"))
+            .order_by()
+            .values("meetup")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        updates = (
+            StatusUpdate.objects.filter(session__day__meetup=OuterRef("pk"))
+            .order_by()
+            .values("session__day__meetup")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            day_count=Coalesce(Subquery(days), 0),
+            update_count=Coalesce(Subquery(updates), 0),
+        )
+
+
+class Meetup(models.Model):
+    """A gathering of the team over one or more consecutive days."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    project = models.CharField(max_length=100, help_text="e.g. OpenStack Nova")
+    cycle = models.CharField(max_length=50, blank=True, help_text="e.g. Kilo")
+    location = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    description = models.TextField(blank=True, help_text="Markdown.")
+
+    objects = MeetupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="meetup_ends_after_it_starts",
+                violation_error_message="A meetup cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("priorities:meetup-detail", kwargs={"slug": self.slug})
+
+    def scoreboard(self, days):
+        """One row per priority area: the status each area ended each of ``days`` with.
+
+        Areas appear if they are active or have any update at this meetup. Two queries,
+        whatever the number of updates.
+        """
+        latest = (
+            StatusUpdate.objects.filter(session__day__meetup=self)
+            .latest_per_area("session__day")
+            .values_list("priority_area_id", "session__day_id", "status")
+        )
+        cells = {(area_id, day_id): status for area_id, day_id, status in latest}
+        reported_area_ids = {area_id for area_id, _day_id in cells}
+        areas = PriorityArea.objects.filter(Q(active=True) | Q(pk__in=reported_area_ids))
+        return [
+            ScoreboardRow(area, [cells.get((area.pk, day.pk)) for day in days]) for area in areas
+        ]
+
+    @property
+    def dates_display(self):
+        if self.start_date == self.end_date:
+            return self.start_date.isoformat()
+        return f"{self.start_date.isoformat()} to {self.end_date.isoformat()}"
+
+
+@dataclass
+class ScoreboardRow:
+    area: "PriorityArea"
+    statuses: list
+
+
+@dataclass
+class AreaReport:
+    """A priority area's updates on one day; ``latest`` is the status it ended the day with."""
+
+    area: "PriorityArea"
+    updates: list = field(default_factory=list)
+
+    @property
+    def latest(self):
+        return self.updates[-1] if self.updates else None
+
+
+class DayQuerySet(models.QuerySet):
+    def with_update_counts(self):
+        return self.annotate(update_count=Count("sessions__updates"))
+
+
+class Day(models.Model):
+    """One numbered day of a meetup."""
+
+    meetup = models.ForeignKey(Meetup, on_delete=models.PROTECT, related_name="days")
+    number = models.PositiveSmallIntegerField(help_text="1 for the first day of the meetup.")
+    date = models.DateField()
+    summary = models.TextField(blank=True, help_text="Markdown.")
+
+    objects = DayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meetup", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meetup", "number"],
+                name="day_number_unique_per_meetup",
+                violation_error_message="This meetup already has a day with this number.",
+            ),
+            models.UniqueConstraint(
+                fields=["meetup", "date"],
+                name="day_date_unique_per_meetup",
+                violation_error_message="This meetup already has a day on this date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="day_number_positive",
+                violation_error_message="Days are numbered from 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meetup.name}, day {self.number}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "priorities:day-detail", kwargs={"slug": self.meetup.slug, "number": self.number}
+        )
+
+    def area_reports(self):
+        """Every priority area reported on this day (or still active), with its updates in order.
+
+        Two queries however many updates the day holds.
+        """
+        reports = {}
+        for update in StatusUpdate.objects.for_day(self):
+            reports.setdefault(update.priority_area_id, AreaReport(update.priority_area))
+            reports[update.priority_area_id].updates.append(update)
+        areas = PriorityArea.objects.filter(Q(active=True) | Q(pk__in=reports))
+        return [reports.get(area.pk) or AreaReport(area) for area in areas]
+
+    def sessions_with_outcomes(self):
+        return self.sessions.prefetch_related(*outcome_prefetches())
+
+    def clean(self):
+        super().clean()
+        if not (self.meetup_id and self.date):
+            return
+        meetup = self.meetup
+        if not (meetup.start_date <= self.date <= meetup.end_date):
+            raise ValidationError(
+                {
+                    "date": (
+                        f"The date must be within the meetup's dates "
+                        f"({meetup.start_date.isoformat()} to {meetup.end_date.isoformat()})."
+                    )
+                }
+            )
+
+
+class Session(models.Model):
+    """A slot of a day: a status round, a discussion, a whiteboard session..."""
+
+    day = models.ForeignKey(Day, on_delete=models.PROTECT, related_name="sessions")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=SessionKind, default=SessionKind.DISCUSSION)
+    part_of_day = models.CharField(max_length=20, choices=PartOfDay, blank=True)
+    start_time = models.TimeField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=1, help_text="Position within the day.")
+    facilitator = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+
+    class Meta:
+        ordering = ["day", "order", "start_time", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "title"],
+                name="session_title_unique_per_day",
+                violation_error_message="This day already has a session with this title.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=_choice_values(SessionKind)),
+                name="session_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(part_of_day__in=["", *_choice_values(PartOfDay)]),
+                name="session_part_of_day_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.title}"
+
+    def get_absolute_url(self):
+        return f"{self.day.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"session-{self.pk}"
+
+    @property
+    def when_display(self):
+        """'Morning, 09:00', 'Afternoon' or '' depending on what the editor filled in."""
+        parts = []
+        if self.part_of_day:
+            parts.append(self.get_part_of_day_display())
+        if self.start_time:
+            parts.append(self.start_time.strftime("%H:%M"))
+        return ", ".join(parts)
+
+
+class PriorityAreaQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+    def with_latest_update(self):
+        """Annotate each area with the id of its most recent status update, newest day first."""
+        latest = StatusUpdate.objects.filter(priority_area=OuterRef("pk")).newest_first()
+        return self.annotate(latest_update_id=Subquery(latest.values("pk")[:1]))
+
+
+class PriorityArea(models.Model):
+    """Something the team committed to for the cycle, e.g. Cells v2."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    leads = models.CharField(
+        max_length=200, blank=True, help_text="Who leads this area, comma-separated."
+    )
+    display_order = models.PositiveSmallIntegerField(default=100)
+    active = models.BooleanField(default=True, help_text="Still a priority this cycle.")
+
+    objects = PriorityAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("priorities:priority-detail", kwargs={"slug": self.slug})
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-session__day__date", "-session__order", "-created_at", "-pk")
+
+    def in_day_order(self):
+        return self.order_by("session__order", "created_at", "pk")
+
+    def for_day(self, day):
+        """A day's updates with their area and session, in the order they were given."""
+        return (
+            self.filter(session__day=day).select_related("priority_area", "session").in_day_order()
+        )
+
+    def latest_per_area(self, *partition_by):
+        """Keep only the most recent update of each priority area (within each partition).
+
+        ``latest_per_area("session__day")`` gives the status each area ended each day with,
+        computed by the database with a window function rather than by loading every update.
+        """
+        ranked = self.annotate(
+            recency=Window(
+                RowNumber(),
+                partition_by=[F("priority_area"), *(F(field) for field in partition_by)],
+                order_by=[
+                    F("session__day__date").desc(),
+                    F("session__order").desc(),
+                    F("created_at").desc(),
+                    F("pk").desc(),
+                ],
+            )
+        )
+        return ranked.filter(recency=1)
+
+    def for_priority_area(self, area):
+        """An area's timeline across days and meetups, newest first."""
+        return self.filter(priority_area=area).select_related("session__day__meetup").newest_first()
+
+
+class StatusUpdate(models.Model):
+    """One priority area's status as reported in one session."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="updates")
+    priority_area = models.ForeignKey(
+        PriorityArea, on_delete=models.PROTECT, related_name="updates"
+    )
+    status = models.CharField(max_length=20, choices=Status)
+    headline = models.CharField(max_length=200, help_text="One line: where the area stands.")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    reported_by = models.CharField(max_length=200, blank=True)
+    delivery = models.CharField(
+        "reported", max_length=20, choices=Delivery, default=Delivery.IN_PERSON
+    )
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="status_updates_saved",
+        help_text="The editor who last saved this update.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "priority_area", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "priority_area"],
+                name="one_update_per_area_per_session",
+                violation_error_message="This priority area already has an update in this session.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=_choice_values(Status)), name="update_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery__in=_choice_values(Delivery)), name="update_delivery_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(headline=""),
+                name="update_headline_not_empty",
+                violation_error_message="An update needs a headline.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.priority_area}: {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return f"{self.session.day.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"update-{self.pk}"
+
+    @property
+    def status_choice(self):
+        return Status(self.status)
+
+    @property
+    def in_writing(self):
+        return self.delivery == Delivery.IN_WRITING
+
+
+class Outcome(models.Model):
+    """What a session produced, optionally tied to a priority area."""
+
+    text = models.TextField(help_text="Markdown.")
+    order = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    anchor_prefix = "outcome"
+
+    class Meta:
+        abstract = True
+        ordering = ["session", "order", "pk"]
+
+    def __str__(self):
+        first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return first_line[:80]
+
+    def get_absolute_url(self):
+        return f"{self.session.day.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"{self.anchor_prefix}-{self.pk}"
+
+
+def _outcome_constraints(name):
+    return [
+        models.CheckConstraint(
+            condition=~Q(text=""),
+            name=f"{name}_text_not_empty",
+            violation_error_message="The text cannot be empty.",
+        )
+    ]
+
+
+class Decision(Outcome):
+    """Something the room agreed, e.g. "devstack moves to Neutron"."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="decisions")
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+
+    anchor_prefix = "decision"
+
+    class Meta(Outcome.Meta):
+        constraints = _outcome_constraints("decision")
+
+
+class ActionItem(Outcome):
+    """A next step with an owner."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="action_items")
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    owner = models.CharField(max_length=200)
+    done = models.BooleanField(default=False)
+
+    anchor_prefix = "action"
+
+    class Meta(Outcome.Meta):
+        constraints = [
+            *_outcome_constraints("action_item"),
+            models.CheckConstraint(
+                condition=~Q(owner=""),
+                name="action_item_owner_not_empty",
+                violation_error_message="An action item needs an owner.",
+            ),
+        ]
+
+
+class Risk(Outcome):
+    """Something that may stop a priority area from landing this cycle."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="risks")
+    priority_area = models.ForeignKey(
+        PriorityArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risks",
+    )
+
+    anchor_prefix = "risk"
+
+    class Meta(Outcome.Meta):
+        constraints = _outcome_constraints("risk")
+
+
+def outcome_prefetches():
+    """Prefetches that load a session's outcomes with their priority area, in order."""
+    return [
+        Prefetch(name, queryset=model.objects.select_related("priority_area"))
+        for name, model in (
+            ("decisions", Decision),
+            ("action_items", ActionItem),
+            ("risks", Risk),
+        )
+    ]

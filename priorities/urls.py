@@ -1,0 +1,41 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class DayNumberConverter:
+    """Day numbers as the database can hold them: 1 to 4 digits, anything else is a 404."""
+
+    regex = "[0-9]{1,4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+register_converter(DayNumberConverter, "day")
+
+app_name = "priorities"
+
+urlpatterns = [
+    path("", views.MeetupListView.as_view(), name="meetup-list"),
+    path("meetups/<slug:slug>/", views.MeetupDetailView.as_view(), name="meetup-detail"),
+    path(
+        "meetups/<slug:slug>/days/<day:number>/",
+        views.DayDetailView.as_view(),
+        name="day-detail",
+    ),
+    path(
+        "meetups/<slug:slug>/days/<day:number>/report.md",
+        views.day_report_view,
+        name="day-report",
+    ),
+    path("priorities/", views.PriorityAreaListView.as_view(), name="priority-list"),
+    path(
+        "priorities/<slug:slug>/",
+        views.PriorityAreaDetailView.as_view(),
+        name="priority-detail",
+    ),
+]

@@ -1,0 +1,135 @@
+"""factory_boy factories for the priorities app: one place to build test data."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from priorities import models
+
+
+class MeetupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Meetup
+
+    name = factory.Sequence(lambda n: f"Test mid-cycle meetup {n}")
+    slug = factory.Sequence(lambda n: f"test-meetup-{n}")
+    project = "OpenStack Nova"
+    cycle = "Kilo"
+    location = "Palo Alto, California"
+    start_date = datetime.date(2015, 1, 26)
+    end_date = datetime.date(2015, 1, 28)
+
+
+class DayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Day
+
+    meetup = factory.SubFactory(MeetupFactory)
+    number = 1
+    date = factory.LazyAttribute(
+        lambda day: day.meetup.start_date + datetime.timedelta(days=day.number - 1)
+    )
+    summary = "A productive day."
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Session
+
+    day = factory.SubFactory(DayFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    kind = models.SessionKind.STATUS_ROUND
+    order = factory.Sequence(lambda n: n + 1)
+    notes = "Notes of the session."
+
+
+class PriorityAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.PriorityArea
+
+    name = factory.Sequence(lambda n: f"Priority area {n}")
+    slug = factory.Sequence(lambda n: f"priority-area-{n}")
+    display_order = factory.Sequence(lambda n: n)
+
+
+class StatusUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.StatusUpdate
+
+    session = factory.SubFactory(SessionFactory)
+    priority_area = factory.SubFactory(PriorityAreaFactory)
+    status = models.Status.GOOD_PROGRESS
+    headline = factory.Sequence(lambda n: f"Headline {n}")
+    body = "Some *progress* was made."
+    reported_by = "The lead"
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Decision
+
+    session = factory.SubFactory(SessionFactory)
+    text = factory.Sequence(lambda n: f"Decision {n}")
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ActionItem
+
+    session = factory.SubFactory(SessionFactory)
+    text = factory.Sequence(lambda n: f"Action {n}")
+    owner = "Someone"
+
+
+class RiskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Risk
+
+    session = factory.SubFactory(SessionFactory)
+    text = factory.Sequence(lambda n: f"Risk {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(user, create, extracted, **kwargs):
+        if create:
+            user.save()
+
+
+class EditorFactory(UserFactory):
+    """A staff member in the Editors group that the data migration creates."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def editors_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name="Editors"))
+
+
+def build_day(updates_per_area=1, areas=3, sessions=2, outcomes_per_session=1):
+    """A day with ``areas`` x ``sessions`` x ``updates_per_area`` updates and outcomes.
+
+    Used to compare a small day with a large one (query counts must not grow).
+    """
+    day = DayFactory()
+    area_list = PriorityAreaFactory.create_batch(areas)
+    for _ in range(updates_per_area):
+        for order in range(sessions):
+            session = SessionFactory(day=day, order=order + 1)
+            for area in area_list:
+                StatusUpdateFactory(session=session, priority_area=area)
+            for area in area_list[:outcomes_per_session]:
+                DecisionFactory(session=session, priority_area=area)
+                ActionItemFactory(session=session, priority_area=area)
+                RiskFactory(session=session, priority_area=area)
+    return day

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the project's settings with test-only conveniences."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
+
+from meetup.settings import *  # noqa: F403
+
+# Tests serve static files through the live server, which cannot serve the hashed names
+# of the manifest storage.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests do not run collectstatic; whitenoise finds files through the finders instead.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
