@@ -1,8 +1,17 @@
 """The editors' admin: organisers set up meetups and days, note-takers post what was said."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 
+from .admin_forms import ReportImportForm
 from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
+from .report import day_report, report_filename, reports_zip
+from .report_import import ReportError, import_report
 
 
 class DayInline(admin.TabularInline):
@@ -38,6 +47,80 @@ class DayAdmin(admin.ModelAdmin):
     autocomplete_fields = ["meetup"]
     date_hierarchy = "date"
     inlines = [SessionInline]
+    actions = ["download_reports"]
+    change_list_template = "admin/priorities/day/change_list.html"
+
+    @admin.action(description="Download the Markdown report of the selected days")
+    def download_reports(self, request, queryset):
+        days = list(queryset.select_related("meetup").order_by("meetup__slug", "number"))
+        if len(days) == 1:
+            response = HttpResponse(
+                day_report(days[0]), content_type="text/markdown; charset=utf-8"
+            )
+            filename = report_filename(days[0])
+        else:
+            response = HttpResponse(reports_zip(days), content_type="application/zip")
+            filename = "day-reports.zip"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_report_view)
+        return [
+            path("import/", import_view, name="priorities_day_import"),
+            *super().get_urls(),
+        ]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_report_view(self, request):
+        """Upload a report, preview what it would change (a dry run), then confirm."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ReportImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            confirmed = "confirm" in request.POST
+            try:
+                result = import_report(
+                    form.cleaned_data["text"],
+                    meetup_slug=form.meetup_slug(),
+                    create_areas=form.cleaned_data["create_areas"],
+                    dry_run=True,
+                )
+                denied = sorted(
+                    {str(c) for c in result.changes if not request.user.has_perm(c.permission)}
+                )
+                if denied:
+                    form.add_error(None, "You may not: " + "; ".join(denied) + ".")
+                    result = None
+                elif confirmed:
+                    result = import_report(
+                        form.cleaned_data["text"],
+                        meetup_slug=form.meetup_slug(),
+                        create_areas=form.cleaned_data["create_areas"],
+                        user=request.user,
+                    )
+                    messages.success(
+                        request, f"Imported {result.day}: {len(result.changes)} change(s)."
+                    )
+                    return redirect(reverse("admin:priorities_day_change", args=[result.day.pk]))
+            except ReportError as error:
+                form.add_error(None, f"The report cannot be imported: {error}.")
+                result = None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a day report",
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "admin/priorities/day/import.html", context)
 
 
 class StatusUpdateInline(admin.StackedInline):

@@ -1,11 +1,12 @@
 """The meetup notes domain: meetups, their days and sessions, priority areas, and what was said."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
@@ -66,6 +67,18 @@ class Delivery(models.TextChoices):
     IN_WRITING = "in-writing", "In writing"
 
 
+#: Characters the Markdown report uses to mark names and owners in list items.
+LABEL_FORBIDDEN = re.compile(r"[*\[\]\r\n]")
+
+
+def validate_label(value):
+    """Names shown as labels in the report (area names, owners) stay plain, on one line."""
+    if LABEL_FORBIDDEN.search(value):
+        raise ValidationError(
+            "Use no line breaks and none of the characters * [ ] here.", code="invalid_label"
+        )
+
+
 def _choice_values(choices):
     return [value for value, _label in choices.choices]
 
@@ -91,6 +104,25 @@ class MeetupQuerySet(models.QuerySet):
             day_count=Coalesce(Subquery(days), 0),
             update_count=Coalesce(Subquery(updates), 0),
         )
+
+    def filtered(self, *, meetup=None, status=None):
+        """Keep the meetup with slug ``meetup`` and/or those with an update in ``status``.
+
+        With a status, each meetup is annotated with ``status_update_count``, how many of its
+        updates have that status. Still one query.
+        """
+        queryset = self
+        if meetup:
+            queryset = queryset.filter(slug=meetup)
+        if status:
+            in_status = StatusUpdate.objects.filter(
+                session__day__meetup=OuterRef("pk"), status=status
+            )
+            counts = in_status.order_by().values("session__day__meetup").annotate(n=Count("pk"))
+            queryset = queryset.filter(Exists(in_status)).annotate(
+                status_update_count=Coalesce(Subquery(counts.values("n")), 0)
+            )
+        return queryset
 
 
 class Meetup(models.Model):
@@ -146,6 +178,18 @@ class Meetup(models.Model):
         if self.start_date == self.end_date:
             return self.start_date.isoformat()
         return f"{self.start_date.isoformat()} to {self.end_date.isoformat()}"
+
+    def recent_decisions_and_action_items(self, limit=50):
+        """The ``limit`` most recently recorded decisions and action items, newest first.
+
+        Two queries, each outcome with its session, day and priority area.
+        """
+        outcomes = [
+            *Decision.objects.for_meetup(self).recent()[:limit],
+            *ActionItem.objects.for_meetup(self).recent()[:limit],
+        ]
+        outcomes.sort(key=lambda outcome: (outcome.created_at, outcome.pk), reverse=True)
+        return outcomes[:limit]
 
 
 @dataclass
@@ -223,6 +267,12 @@ class Day(models.Model):
 
     def sessions_with_outcomes(self):
         return self.sessions.prefetch_related(*outcome_prefetches())
+
+    #: The id of the summary's heading on the day page.
+    summary_anchor = "summary-heading"
+
+    def get_summary_url(self):
+        return f"{self.get_absolute_url()}#{self.summary_anchor}"
 
     def clean(self):
         super().clean()
@@ -304,7 +354,7 @@ class PriorityAreaQuerySet(models.QuerySet):
 class PriorityArea(models.Model):
     """Something the team committed to for the cycle, e.g. Cells v2."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_label])
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Markdown.")
     leads = models.CharField(
@@ -361,6 +411,21 @@ class StatusUpdateQuerySet(models.QuerySet):
     def for_priority_area(self, area):
         """An area's timeline across days and meetups, newest first."""
         return self.filter(priority_area=area).select_related("session__day__meetup").newest_first()
+
+    def filtered(self, *, meetup=None, status=None):
+        """Keep the updates given at the meetup with slug ``meetup`` and/or in ``status``."""
+        queryset = self
+        if meetup:
+            queryset = queryset.filter(session__day__meetup__slug=meetup)
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def recent(self):
+        """The most recently posted first, with what a feed entry shows: for feeds."""
+        return self.select_related("session__day__meetup", "priority_area").order_by(
+            "-created_at", "-pk"
+        )
 
 
 class StatusUpdate(models.Model):
@@ -431,6 +496,17 @@ class StatusUpdate(models.Model):
         return self.delivery == Delivery.IN_WRITING
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def for_meetup(self, meetup):
+        return self.filter(session__day__meetup=meetup)
+
+    def recent(self):
+        """The most recently recorded first, with their session, day and area: for feeds."""
+        return self.select_related("session__day__meetup", "priority_area").order_by(
+            "-created_at", "-pk"
+        )
+
+
 class Outcome(models.Model):
     """What a session produced, optionally tied to a priority area."""
 
@@ -440,6 +516,8 @@ class Outcome(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     anchor_prefix = "outcome"
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -451,6 +529,11 @@ class Outcome(models.Model):
 
     def get_absolute_url(self):
         return f"{self.session.day.get_absolute_url()}#{self.anchor}"
+
+    def clean(self):
+        super().clean()
+        if not self.text.strip():
+            raise ValidationError({"text": "The text cannot be blank."})
 
     @property
     def anchor(self):
@@ -496,7 +579,7 @@ class ActionItem(Outcome):
         blank=True,
         related_name="action_items",
     )
-    owner = models.CharField(max_length=200)
+    owner = models.CharField(max_length=200, validators=[validate_label])
     done = models.BooleanField(default=False)
 
     anchor_prefix = "action"

@@ -1,47 +1,144 @@
 """The Markdown day report: the one place a day becomes the text organisers send out.
 
 ``day_report(day)`` is pure (a day in, a ``str`` out, a fixed number of queries) and serves
-the ``report.md`` view, the ``export_day`` command and the admin action alike.
+the ``report.md`` view, the ``export_day`` command and the admin action alike;
+``priorities.report_import`` reads the same format back.
 
 Text written by editors is Markdown already and goes in as written, but inside a container
 so that it can never change the report's own structure: multi-line texts (summary, update
-bodies, session notes) are block quotes, outcomes are list items with every line indented.
-A ``# heading``, a ``---`` line or an unclosed code fence typed by an editor therefore stays
-inside its quote or list item, and the report's headings stay the report's.
+bodies, session notes) are block quotes, outcomes are list items with every further line
+indented. A ``# heading``, a ``---`` line or an unclosed code fence typed by an editor
+therefore stays inside its quote or list item, and the report's headings stay the report's.
+
+The grammar, which the importer relies on::
+
+    # <meetup name>: day <n>, <date>
+    - Meetup: <name> (`<slug>`)          - Project / Cycle / Location / Meetup dates / Date
+    ## Summary                           block quote, or "_No summary._"
+    ## Priority areas                    a glance table (derived, ignored on import), then
+    ### <area name>                      per area with updates, in display order
+    #### <session title>                 per update: Status / Headline / Reported, body quote
+    ## Sessions                          "_No sessions._" or, per session in order:
+    ### <session title>                  Kind / When / Facilitator, notes quote, then
+    #### Decisions | Action items | Risks   list items, see ``outcome_item``
 """
 
+import io
 import re
+import zipfile
 
 from .models import Status
 
-_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+[ \t]*)$")
+NO_SUMMARY = "_No summary._"
+NO_UPDATES = "_No status updates._"
+NO_SESSIONS = "_No sessions._"
+OUTCOME_SECTIONS = ("Decisions", "Action items", "Risks")
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A heading's closing sequence: hashes after a space at the end of the line. Escaping adds
+# one backslash before it (and before any backslashes already there), unescaping removes one,
+# so the two are exact inverses.
+_CLOSING_HASHES = re.compile(r"(^|[ \t])(\\*#+[ \t]*)$")
+_ESCAPED_CLOSING_HASHES = re.compile(r"(^|[ \t])\\(\\*#+[ \t]*)$")
 
 
-def heading_text(text):
-    """Keep a trailing run of ``#`` in a heading: unescaped, CommonMark drops it."""
-    return _CLOSING_HASHES.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+def text_lines(text):
+    """The lines of ``text`` as CommonMark sees them, without blank lines at either end."""
+    lines = _LINE_BREAK.split(text)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return lines
 
 
 def one_line(text):
-    return " ".join(text.split("\n")).strip() if "\n" in text else text
+    """A single-line field, kept on one line whatever it holds."""
+    return " ".join(_LINE_BREAK.split(text))
+
+
+def heading_text(text):
+    """Heading content that keeps a trailing run of ``#``: unescaped, CommonMark drops it."""
+    return _CLOSING_HASHES.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", one_line(text))
+
+
+def unescape_heading_text(text):
+    return _ESCAPED_CLOSING_HASHES.sub(lambda m: f"{m.group(1)}{m.group(2)}", text)
 
 
 def quoted(text):
     """Editor Markdown as a block quote: every line prefixed, so nothing escapes it."""
-    lines = text.strip("\n").split("\n")
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in lines)
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in text_lines(text))
 
 
 def list_item(marker, text):
-    """A list item whose continuation lines are indented under the marker's content."""
+    """A list item whose further lines are indented under the marker's content."""
     indent = " " * len(marker)
-    first, *rest = text.strip("\n").split("\n")
-    lines = [f"{marker}{first}"] + [f"{indent}{line}" if line.strip() else "" for line in rest]
+    first, *rest = text_lines(text) or [""]
+    return "\n".join(
+        [f"{marker}{first}"] + [indent + line if line.strip() else "" for line in rest]
+    )
+
+
+def outcome_item(outcome, kind):
+    """One decision, action item or risk as a list item.
+
+    Decisions and risks: ``- **<area>:** <text>``, or ``- <text>`` without an area (a
+    backslash goes before a text that would otherwise read as an area). Action items:
+    ``- [ ] **<owner>** [<area>]: <text>``, the area part only when there is one. Area names
+    and owners never contain ``*``, ``[`` or ``]`` (their models' ``clean`` says so).
+    """
+    area = outcome.priority_area.name if outcome.priority_area else None
+    if kind == "Action items":
+        box = "[x]" if outcome.done else "[ ]"
+        tag = f" [{area}]" if area else ""
+        return list_item(f"- {box} ", f"**{one_line(outcome.owner)}**{tag}: {outcome.text}")
+    if area:
+        return list_item("- ", f"**{area}:** {outcome.text}")
+    text = outcome.text
+    if text.lstrip().startswith(("**", "\\")):
+        text = "\\" + text
+    return list_item("- ", text)
+
+
+def _table_cell(text):
+    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _update_block(update):
+    reporter = f" by {one_line(update.reported_by)}" if update.reported_by else ""
+    lines = [
+        f"#### {heading_text(update.session.title)}",
+        "",
+        f"- Status: {Status(update.status).label}",
+        f"- Headline: {one_line(update.headline)}",
+        f"- Reported: {update.get_delivery_display().lower()}{reporter}",
+    ]
+    if text_lines(update.body):
+        lines += ["", quoted(update.body)]
     return "\n".join(lines)
 
 
-def _area_prefix(outcome):
-    return f"**{outcome.priority_area.name}:** " if outcome.priority_area else ""
+def _session_block(session):
+    lines = [f"### {heading_text(session.title)}", "", f"- Kind: {session.get_kind_display()}"]
+    if session.when_display:
+        lines.append(f"- When: {session.when_display}")
+    if session.facilitator:
+        lines.append(f"- Facilitator: {one_line(session.facilitator)}")
+    if text_lines(session.notes):
+        lines += ["", quoted(session.notes)]
+    outcomes = dict(
+        zip(
+            OUTCOME_SECTIONS,
+            (session.decisions.all(), session.action_items.all(), session.risks.all()),
+            strict=True,
+        )
+    )
+    for kind, items in outcomes.items():
+        if items:
+            lines += ["", f"#### {kind}", ""]
+            lines += [outcome_item(item, kind) for item in items]
+    return "\n".join(lines)
 
 
 def day_report(day):
@@ -50,87 +147,51 @@ def day_report(day):
     area_reports = [report for report in day.area_reports() if report.updates]
     sessions = list(day.sessions_with_outcomes())
 
-    blocks = [f"# {heading_text(one_line(meetup.name))}: day {day.number}, {day.date.isoformat()}"]
-    facts = [
-        f"- Meetup: {meetup.name} (`{meetup.slug}`)",
-        f"- Project: {meetup.project}",
-    ]
+    facts = [f"- Meetup: {one_line(meetup.name)} (`{meetup.slug}`)"]
+    facts.append(f"- Project: {one_line(meetup.project)}")
     if meetup.cycle:
-        facts.append(f"- Cycle: {meetup.cycle}")
+        facts.append(f"- Cycle: {one_line(meetup.cycle)}")
     if meetup.location:
-        facts.append(f"- Location: {meetup.location}")
+        facts.append(f"- Location: {one_line(meetup.location)}")
+    facts.append(
+        f"- Meetup dates: {meetup.start_date.isoformat()} to {meetup.end_date.isoformat()}"
+    )
     facts.append(f"- Date: {day.date.isoformat()} (day {day.number})")
-    blocks.append("\n".join(facts))
 
-    blocks.append("## Summary")
-    blocks.append(quoted(day.summary) if day.summary.strip() else "_No summary._")
-
-    blocks.append("## Priority areas")
+    blocks = [
+        f"# {heading_text(meetup.name)}: day {day.number}, {day.date.isoformat()}",
+        "\n".join(facts),
+        "## Summary",
+        quoted(day.summary) if text_lines(day.summary) else NO_SUMMARY,
+        "## Priority areas",
+    ]
     if area_reports:
         rows = ["| Priority area | Status | Headline |", "| --- | --- | --- |"]
-        for report in area_reports:
-            latest = report.latest
-            rows.append(
-                f"| {_table_cell(report.area.name)} | {latest.get_status_display()} "
-                f"| {_table_cell(latest.headline)} |"
-            )
+        rows += [
+            f"| {_table_cell(report.area.name)} | {report.latest.get_status_display()} "
+            f"| {_table_cell(report.latest.headline)} |"
+            for report in area_reports
+        ]
         blocks.append("\n".join(rows))
     else:
-        blocks.append("_No status updates._")
+        blocks.append(NO_UPDATES)
     for report in area_reports:
         blocks.append(f"### {heading_text(report.area.name)}")
-        for update in report.updates:
-            blocks.append(f"#### {heading_text(update.session.title)}")
-            reporter = f" by {update.reported_by}" if update.reported_by else ""
-            blocks.append(
-                "\n".join(
-                    [
-                        f"- Status: {Status(update.status).label}",
-                        f"- Headline: {one_line(update.headline)}",
-                        f"- Reported: {update.get_delivery_display().lower()}{reporter}",
-                    ]
-                )
-            )
-            if update.body.strip():
-                blocks.append(quoted(update.body))
+        blocks += [_update_block(update) for update in report.updates]
 
     blocks.append("## Sessions")
-    if not sessions:
-        blocks.append("_No sessions._")
-    for session in sessions:
-        blocks.append(f"### {heading_text(session.title)}")
-        facts = [f"- Kind: {session.get_kind_display()}"]
-        if session.when_display:
-            facts.append(f"- When: {session.when_display}")
-        if session.facilitator:
-            facts.append(f"- Facilitator: {session.facilitator}")
-        blocks.append("\n".join(facts))
-        if session.notes.strip():
-            blocks.append(quoted(session.notes))
-        for title, items in (
-            (
-                "Decisions",
-                [list_item("- ", _area_prefix(d) + d.text) for d in session.decisions.all()],
-            ),
-            ("Action items", [_action_item(a) for a in session.action_items.all()]),
-            ("Risks", [list_item("- ", _area_prefix(r) + r.text) for r in session.risks.all()]),
-        ):
-            if items:
-                blocks.append(f"#### {title}")
-                blocks.append("\n".join(items))
-
+    blocks += [_session_block(session) for session in sessions] or [NO_SESSIONS]
     return "\n\n".join(blocks) + "\n"
-
-
-def _action_item(item):
-    box = "[x]" if item.done else "[ ]"
-    area = f" ({item.priority_area.name})" if item.priority_area else ""
-    return list_item(f"- {box} ", f"**{item.owner}**{area}: {item.text}")
-
-
-def _table_cell(text):
-    return one_line(text).replace("|", "\\|")
 
 
 def report_filename(day):
     return f"{day.meetup.slug}-day-{day.number}.md"
+
+
+def reports_zip(days):
+    """Several days' reports in one zip archive, one ``.md`` file each."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for day in days:
+            archive.writestr(report_filename(day), day_report(day).encode())
+    return buffer.getvalue()

@@ -1,0 +1,595 @@
+"""Read a Markdown day report (the format ``priorities.report`` writes) back into the database.
+
+``parse_report`` turns the text into plain data, with the line number of every piece;
+``import_report`` makes the day match it in one transaction: it creates or updates the
+meetup's day, its sessions, status updates and outcomes, and deletes those the report no
+longer holds. Any error (a malformed line, an unknown priority area, a rule a model enforces)
+raises ``ReportError`` naming the line, and nothing is written. A dry run does the same work
+and rolls it back, so what it lists is exactly what a real import would change.
+
+The contract: for any day, ``import_report(day_report(day))`` into an empty database gives a
+day whose report is byte-identical to the first.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from .models import (
+    ActionItem,
+    Day,
+    Decision,
+    Delivery,
+    Meetup,
+    PartOfDay,
+    PriorityArea,
+    Risk,
+    Session,
+    SessionKind,
+    Status,
+    StatusUpdate,
+)
+from .report import (
+    NO_SESSIONS,
+    NO_SUMMARY,
+    NO_UPDATES,
+    OUTCOME_SECTIONS,
+    unescape_heading_text,
+)
+
+OUTCOME_MODELS = dict(zip(OUTCOME_SECTIONS, (Decision, ActionItem, Risk), strict=True))
+OUTCOME_RELATIONS = dict(zip(OUTCOME_SECTIONS, ("decisions", "action_items", "risks"), strict=True))
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_TITLE = re.compile(rf"^# (?P<name>.*): day (?P<number>\d+), (?P<date>{_DATE})$")
+_FACT = re.compile(r"^- (?P<key>[A-Za-z ]+): (?P<value>.*)$")
+_MEETUP = re.compile(r"^(?P<name>.*) \(`(?P<slug>[^`]+)`\)$")
+_MEETUP_DATES = re.compile(rf"^(?P<start>{_DATE}) to (?P<end>{_DATE})$")
+_DAY_DATE = re.compile(rf"^(?P<date>{_DATE}) \(day (?P<number>\d+)\)$")
+_REPORTED = re.compile(r"^(?P<delivery>in person|in writing)(?: by (?P<by>.*))?$")
+_AREA_PREFIX = re.compile(r"^\*\*(?P<area>[^*\[\]\n]+):\*\* (?P<text>.*)$", re.DOTALL)
+_ACTION = re.compile(
+    r"^\*\*(?P<owner>[^*\[\]\n]+)\*\*(?: \[(?P<area>[^*\[\]\n]+)\])?: (?P<text>.*)$", re.DOTALL
+)
+_TIME = re.compile(r"^\d{2}:\d{2}$")
+
+STATUS_BY_LABEL = {status.label: status for status in Status}
+KIND_BY_LABEL = {kind.label: kind for kind in SessionKind}
+PART_BY_LABEL = {part.label: part for part in PartOfDay}
+DELIVERY_BY_TEXT = {delivery.label.lower(): delivery for delivery in Delivery}
+
+
+class ReportError(Exception):
+    """A report that cannot be imported, with the (1-based) line at fault."""
+
+    def __init__(self, line, message):
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class ParsedUpdate:
+    line: int
+    area: str
+    session_title: str
+    status: str = ""
+    headline: str = ""
+    delivery: str = Delivery.IN_PERSON
+    reported_by: str = ""
+    body: str = ""
+
+
+@dataclass
+class ParsedOutcome:
+    line: int
+    kind: str
+    text: str
+    area: str | None = None
+    owner: str = ""
+    done: bool = False
+
+
+@dataclass
+class ParsedSession:
+    line: int
+    title: str
+    kind: str = SessionKind.OTHER
+    part_of_day: str = ""
+    start_time: datetime.time | None = None
+    facilitator: str = ""
+    notes: str = ""
+    outcomes: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedDay:
+    meetup_name: str = ""
+    meetup_slug: str = ""
+    project: str = ""
+    cycle: str = ""
+    location: str = ""
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    date: datetime.date | None = None
+    number: int = 0
+    facts_line: int = 0
+    summary: str = ""
+    updates: list = field(default_factory=list)
+    sessions: list = field(default_factory=list)
+
+
+class _Lines:
+    """A cursor over the report's lines that reports errors with 1-based line numbers."""
+
+    def __init__(self, text):
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        self.index = 0
+
+    @property
+    def number(self):
+        return self.index + 1
+
+    def peek(self):
+        return self.lines[self.index] if self.index < len(self.lines) else None
+
+    def take(self):
+        line = self.peek()
+        self.index += 1
+        return line
+
+    def error(self, message, line=None):
+        return ReportError(line or self.number, message)
+
+    def skip_blank(self):
+        while self.peek() is not None and self.peek().strip() == "":
+            self.index += 1
+
+    def next_block(self):
+        """Skip blank lines and return the next line, or None at the end."""
+        self.skip_blank()
+        return self.peek()
+
+    def expect(self, expected, what):
+        line = self.next_block()
+        if line != expected:
+            found = "the end of the file" if line is None else repr(line)
+            raise self.error(f"expected {what} ({expected!r}), found {found}")
+        self.take()
+
+    def quote(self):
+        """A block quote's text, or "" when the next block is not a quote."""
+        if not (self.next_block() or "").startswith(">"):
+            return ""
+        text = []
+        while (line := self.peek()) is not None and line.startswith(">"):
+            text.append(line[2:] if line.startswith("> ") else line[1:])
+            self.take()
+        return "\n".join(text)
+
+    def facts(self, allowed):
+        """A run of ``- Key: value`` lines: {key: (line number, value)}."""
+        found = {}
+        self.skip_blank()
+        while (line := self.peek()) is not None and line.startswith("- "):
+            match = _FACT.match(line)
+            if not match or match["key"] not in allowed:
+                raise self.error(f"expected one of {', '.join(allowed)} as '- Key: value'")
+            if match["key"] in found:
+                raise self.error(f"{match['key']} is given twice")
+            found[match["key"]] = (self.number, match["value"])
+            self.take()
+        return found
+
+    def list_items(self, marker_pattern):
+        """List items: [(line number, marker, text)], further lines unindented."""
+        items = []
+        self.skip_blank()
+        while (line := self.peek()) is not None and (match := marker_pattern.match(line)):
+            marker = match.group(0)
+            indent = " " * len(marker)
+            start = self.number
+            text = [line[len(marker) :]]
+            self.take()
+            while (line := self.peek()) is not None:
+                if line.startswith(indent):
+                    text.append(line[len(indent) :])
+                    self.take()
+                elif line == "" and self._continues(indent):
+                    text.append("")
+                    self.take()
+                else:
+                    break
+            items.append((start, marker, "\n".join(text)))
+        return items
+
+    def _continues(self, indent):
+        ahead = self.index
+        while ahead < len(self.lines) and self.lines[ahead] == "":
+            ahead += 1
+        return ahead < len(self.lines) and self.lines[ahead].startswith(indent)
+
+
+def _date(value, lines, line):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise lines.error(f"{value!r} is not a date", line) from None
+
+
+def _required(facts, key, lines, line):
+    if key not in facts:
+        raise lines.error(f"the report does not give '- {key}: ...'", line)
+    return facts[key]
+
+
+def parse_report(text):
+    """Parse a day report into a ``ParsedDay``; raise ``ReportError`` at the first problem."""
+    lines = _Lines(text)
+    parsed = ParsedDay()
+
+    title = lines.next_block()
+    match = _TITLE.match(title or "")
+    if not match:
+        raise lines.error("expected the title '# <meetup>: day <n>, <YYYY-MM-DD>'")
+    title_line = lines.number
+    lines.take()
+
+    parsed.facts_line = lines.number + 1
+    facts = lines.facts(["Meetup", "Project", "Cycle", "Location", "Meetup dates", "Date"])
+    line, value = _required(facts, "Meetup", lines, parsed.facts_line)
+    if not (meetup := _MEETUP.match(value)):
+        raise lines.error("expected '- Meetup: <name> (`<slug>`)'", line)
+    parsed.meetup_name, parsed.meetup_slug = meetup["name"], meetup["slug"]
+    parsed.project = _required(facts, "Project", lines, parsed.facts_line)[1]
+    parsed.cycle = facts.get("Cycle", (0, ""))[1]
+    parsed.location = facts.get("Location", (0, ""))[1]
+    line, value = _required(facts, "Meetup dates", lines, parsed.facts_line)
+    if not (dates := _MEETUP_DATES.match(value)):
+        raise lines.error("expected '- Meetup dates: <YYYY-MM-DD> to <YYYY-MM-DD>'", line)
+    parsed.start_date = _date(dates["start"], lines, line)
+    parsed.end_date = _date(dates["end"], lines, line)
+    line, value = _required(facts, "Date", lines, parsed.facts_line)
+    if not (day_date := _DAY_DATE.match(value)):
+        raise lines.error("expected '- Date: <YYYY-MM-DD> (day <n>)'", line)
+    parsed.date = _date(day_date["date"], lines, line)
+    parsed.number = int(day_date["number"])
+    if (int(match["number"]), match["date"]) != (parsed.number, day_date["date"]):
+        raise lines.error("the title and the Date line name different days", title_line)
+
+    lines.expect("## Summary", "the Summary section")
+    if lines.next_block() == NO_SUMMARY:
+        lines.take()
+    else:
+        parsed.summary = lines.quote()
+
+    lines.expect("## Priority areas", "the Priority areas section")
+    if lines.next_block() == NO_UPDATES:
+        lines.take()
+    while (lines.next_block() or "").startswith("|"):
+        lines.take()
+    while (line := lines.next_block()) is not None and line.startswith("### "):
+        area = unescape_heading_text(line[4:])
+        lines.take()
+        if not (lines.next_block() or "").startswith("#### "):
+            raise lines.error(f"expected a '#### <session title>' update under {area!r}")
+        while (line := lines.next_block()) is not None and line.startswith("#### "):
+            parsed.updates.append(_parse_update(lines, area))
+
+    lines.expect("## Sessions", "the Sessions section")
+    if lines.next_block() == NO_SESSIONS:
+        lines.take()
+    while (line := lines.next_block()) is not None and line.startswith("### "):
+        parsed.sessions.append(_parse_session(lines))
+
+    if lines.next_block() is not None:
+        raise lines.error(f"unexpected line {lines.peek()!r}")
+    return parsed
+
+
+def _parse_update(lines, area):
+    update = ParsedUpdate(lines.number, area, unescape_heading_text(lines.take()[5:]))
+    facts = lines.facts(["Status", "Headline", "Reported"])
+    line, label = _required(facts, "Status", lines, update.line)
+    if label not in STATUS_BY_LABEL:
+        raise lines.error(
+            f"unknown status {label!r}; use one of {', '.join(STATUS_BY_LABEL)}", line
+        )
+    update.status = STATUS_BY_LABEL[label]
+    update.headline = _required(facts, "Headline", lines, update.line)[1]
+    line, value = _required(facts, "Reported", lines, update.line)
+    if not (reported := _REPORTED.match(value)):
+        raise lines.error("expected '- Reported: in person|in writing [by <name>]'", line)
+    update.delivery = DELIVERY_BY_TEXT[reported["delivery"]]
+    update.reported_by = reported["by"] or ""
+    update.body = lines.quote()
+    return update
+
+
+_DECISION_MARKER = re.compile(r"^- ")
+_ACTION_MARKER = re.compile(r"^- \[[ xX]\] ")
+
+
+def _parse_session(lines):
+    session = ParsedSession(lines.number, unescape_heading_text(lines.take()[4:]))
+    facts = lines.facts(["Kind", "When", "Facilitator"])
+    line, label = _required(facts, "Kind", lines, session.line)
+    if label not in KIND_BY_LABEL:
+        raise lines.error(f"unknown session kind {label!r}", line)
+    session.kind = KIND_BY_LABEL[label]
+    if "When" in facts:
+        line, value = facts["When"]
+        for part in value.split(", "):
+            if part in PART_BY_LABEL and not session.part_of_day:
+                session.part_of_day = PART_BY_LABEL[part]
+            elif _TIME.match(part) and session.start_time is None:
+                try:
+                    session.start_time = datetime.time.fromisoformat(part)
+                except ValueError:
+                    raise lines.error(f"{part!r} is not a time", line) from None
+            else:
+                raise lines.error("expected '- When: <Morning|Afternoon|Evening>, <HH:MM>'", line)
+    session.facilitator = facts.get("Facilitator", (0, ""))[1]
+    session.notes = lines.quote()
+
+    seen = set()
+    while (line := lines.next_block()) is not None and line.startswith("#### "):
+        kind = line[5:]
+        if kind not in OUTCOME_SECTIONS or kind in seen:
+            raise lines.error(f"expected one of '#### {', '.join(OUTCOME_SECTIONS)}' once each")
+        seen.add(kind)
+        lines.take()
+        marker = _ACTION_MARKER if kind == "Action items" else _DECISION_MARKER
+        items = lines.list_items(marker)
+        if not items:
+            raise lines.error(f"expected list items under '#### {kind}'")
+        session.outcomes += [_parse_outcome(lines, kind, *item) for item in items]
+    return session
+
+
+def _parse_outcome(lines, kind, line, marker, text):
+    outcome = ParsedOutcome(line, kind, text)
+    if kind == "Action items":
+        if not (match := _ACTION.match(text)):
+            raise lines.error("expected '- [ ] **<owner>** [<priority area>]: <text>'", line)
+        outcome.owner, outcome.area, outcome.text = match["owner"], match["area"], match["text"]
+        outcome.done = marker[3] in "xX"
+    elif text.startswith("\\"):
+        outcome.text = text[1:]
+    elif text.startswith("**"):
+        if not (match := _AREA_PREFIX.match(text)):
+            raise lines.error("expected '- **<priority area>:** <text>'", line)
+        outcome.area, outcome.text = match["area"], match["text"]
+    return outcome
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record an import creates, updates or deletes."""
+
+    action: str  # "add", "change" or "delete", as in Django's permission names
+    model: type
+    label: str
+    fields: tuple = ()
+
+    def __str__(self):
+        verb = {"add": "create", "change": "update", "delete": "delete"}[self.action]
+        detail = f" ({', '.join(self.fields)})" if self.fields else ""
+        return f"{verb} {self.label}{detail}"
+
+    @property
+    def permission(self):
+        return f"{self.model._meta.app_label}.{self.action}_{self.model._meta.model_name}"
+
+
+@dataclass
+class ImportResult:
+    day: Day
+    changes: list
+    dry_run: bool = False
+
+
+def import_report(text, *, meetup_slug=None, create_areas=False, dry_run=False, user=None):
+    """Make the day described by ``text`` exist exactly as described, in one transaction.
+
+    Returns an ``ImportResult`` listing every change; with ``dry_run`` nothing is kept.
+    """
+    parsed = parse_report(text)
+    with transaction.atomic():
+        importer = _Importer(parsed, create_areas=create_areas, user=user)
+        day = importer.run(meetup_slug or parsed.meetup_slug)
+        if dry_run:
+            transaction.set_rollback(True)
+    return ImportResult(day, importer.changes, dry_run)
+
+
+class _Importer:
+    def __init__(self, parsed, *, create_areas, user):
+        self.parsed = parsed
+        self.create_areas = create_areas
+        self.user = user
+        self.changes = []
+        self.areas = {}
+
+    def run(self, meetup_slug):
+        parsed = self.parsed
+        meetup = Meetup.objects.filter(slug=meetup_slug).first()
+        if meetup is None:
+            meetup = Meetup(slug=meetup_slug)
+        self.save(
+            meetup,
+            parsed.facts_line,
+            f"meetup {meetup_slug!r}",
+            only_if_new=True,
+            name=parsed.meetup_name,
+            project=parsed.project,
+            cycle=parsed.cycle,
+            location=parsed.location,
+            start_date=parsed.start_date,
+            end_date=parsed.end_date,
+        )
+        day = Day.objects.filter(meetup=meetup, number=parsed.number).first() or Day(
+            meetup=meetup, number=parsed.number
+        )
+        self.save(
+            day,
+            parsed.facts_line,
+            f"day {parsed.number}",
+            date=parsed.date,
+            summary=parsed.summary,
+        )
+        self.resolve_areas()
+        sessions = self.import_sessions(day)
+        self.import_updates(day, sessions)
+        for parsed_session in parsed.sessions:
+            self.import_outcomes(sessions[parsed_session.title], parsed_session)
+        return day
+
+    def save(self, obj, line, label, *, only_if_new=False, **values):
+        """Set ``values`` on ``obj``, validate it as the admin would, and save it if changed."""
+        creating = obj._state.adding
+        if not creating and only_if_new:
+            return obj
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not creating and not changed:
+            return obj
+        for name in changed:
+            setattr(obj, name, values[name])
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            raise ReportError(line, f"{label}: {_messages(error)}") from None
+        if isinstance(obj, StatusUpdate) and self.user is not None:
+            obj.saved_by = self.user
+        obj.save()
+        if creating:
+            self.changes.append(Change("add", type(obj), label))
+        else:
+            self.changes.append(Change("change", type(obj), label, tuple(changed)))
+        return obj
+
+    def delete(self, obj, label):
+        obj.delete()
+        self.changes.append(Change("delete", type(obj), label))
+
+    def resolve_areas(self):
+        named = [(u.line, u.area) for u in self.parsed.updates]
+        named += [(o.line, o.area) for s in self.parsed.sessions for o in s.outcomes if o.area]
+        wanted = {name for _line, name in named}
+        for area in PriorityArea.objects.filter(name__in=wanted):
+            self.areas[area.name] = area
+        for area in PriorityArea.objects.filter(slug__in=wanted - set(self.areas)):
+            self.areas[area.slug] = area
+        next_order = PriorityArea.objects.aggregate(Max("display_order"))["display_order__max"] or 0
+        for line, name in named:
+            if name in self.areas:
+                continue
+            if not self.create_areas:
+                raise ReportError(
+                    line, f"unknown priority area {name!r} (create it first, or use --create-areas)"
+                )
+            next_order += 10
+            area = PriorityArea(name=name, slug=self.free_slug(name), display_order=next_order)
+            self.areas[name] = self.save(area, line, f"priority area {name!r}")
+
+    def free_slug(self, name):
+        base = slugify(name)[:90] or "area"
+        slug, suffix = base, 1
+        while PriorityArea.objects.filter(slug=slug).exists():
+            suffix += 1
+            slug = f"{base}-{suffix}"
+        return slug
+
+    def import_sessions(self, day):
+        existing = {session.title: session for session in day.sessions.all()}
+        sessions = {}
+        for position, parsed in enumerate(self.parsed.sessions, start=1):
+            if parsed.title in sessions:
+                raise ReportError(parsed.line, f"session {parsed.title!r} appears twice")
+            session = existing.pop(parsed.title, None) or Session(day=day)
+            sessions[parsed.title] = self.save(
+                session,
+                parsed.line,
+                f"session {parsed.title!r}",
+                title=parsed.title,
+                kind=parsed.kind,
+                part_of_day=parsed.part_of_day,
+                start_time=parsed.start_time,
+                order=position,
+                facilitator=parsed.facilitator,
+                notes=parsed.notes,
+            )
+        for title, session in existing.items():
+            for relation in ("updates", *OUTCOME_RELATIONS.values()):
+                for child in getattr(session, relation).all():
+                    self.delete(child, f"{child._meta.verbose_name} {child} of {title!r}")
+            self.delete(session, f"session {title!r}")
+        return sessions
+
+    def import_updates(self, day, sessions):
+        existing = {
+            (update.session_id, update.priority_area_id): update
+            for update in StatusUpdate.objects.filter(session__day=day)
+        }
+        for parsed in self.parsed.updates:
+            session = sessions.get(parsed.session_title)
+            if session is None:
+                raise ReportError(
+                    parsed.line,
+                    f"no session {parsed.session_title!r} in the Sessions section",
+                )
+            area = self.areas[parsed.area]
+            key = (session.pk, area.pk)
+            if key in existing and existing[key] is None:
+                raise ReportError(
+                    parsed.line, f"a second update of {parsed.area!r} in this session"
+                )
+            update = existing.get(key) or StatusUpdate(session=session, priority_area=area)
+            existing[key] = None
+            self.save(
+                update,
+                parsed.line,
+                f"status update of {area.name!r} in {session.title!r}",
+                status=parsed.status,
+                headline=parsed.headline,
+                body=parsed.body,
+                reported_by=parsed.reported_by,
+                delivery=parsed.delivery,
+            )
+        for update in existing.values():
+            if update is not None:
+                self.delete(update, f"status update {update} in {update.session.title!r}")
+
+    def import_outcomes(self, session, parsed_session):
+        for kind, model in OUTCOME_MODELS.items():
+            parsed_items = [o for o in parsed_session.outcomes if o.kind == kind]
+            existing = list(getattr(session, OUTCOME_RELATIONS[kind]).all())
+            for position, parsed in enumerate(parsed_items, start=1):
+                outcome = existing.pop(0) if existing else model(session=session)
+                values = {
+                    "order": position,
+                    "text": parsed.text,
+                    "priority_area": self.areas[parsed.area] if parsed.area else None,
+                }
+                if model is ActionItem:
+                    values.update(owner=parsed.owner, done=parsed.done)
+                label = f"{model._meta.verbose_name} {position} of {session.title!r}"
+                self.save(outcome, parsed.line, label, **values)
+            for outcome in existing:
+                self.delete(outcome, f"{model._meta.verbose_name} {outcome} of {session.title!r}")
+
+
+def _messages(error):
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
