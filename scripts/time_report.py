@@ -1,0 +1,76 @@
+"""Time the Markdown report's export and import on a day with 1,000 status updates.
+
+Run: DJANGO_DEBUG=true DATABASE_URL=sqlite:////tmp/time-report.sqlite3 \
+     .venv/bin/python manage.py shell < scripts/time_report.py
+(on a migrated, scratch database: it deletes and recreates the 'timing' meetup).
+"""
+
+import datetime
+import statistics
+import time
+
+from django.db import transaction
+
+from priorities.models import Day, Meetup, PriorityArea, Session, StatusUpdate
+from priorities.report import day_report
+from priorities.report_import import import_report
+
+AREAS, SESSIONS, RUNS = 100, 10, 5
+
+with transaction.atomic():
+    StatusUpdate.objects.filter(session__day__meetup__slug="timing").delete()
+    Session.objects.filter(day__meetup__slug="timing").delete()
+    Day.objects.filter(meetup__slug="timing").delete()
+    Meetup.objects.filter(slug="timing").delete()
+    meetup = Meetup.objects.create(
+        name="Timing meetup",
+        slug="timing",
+        project="Nova",
+        start_date=datetime.date(2015, 1, 26),
+        end_date=datetime.date(2015, 1, 28),
+    )
+    day = Day.objects.create(meetup=meetup, number=1, date=meetup.start_date, summary="Summary.")
+    areas = [
+        PriorityArea.objects.get_or_create(slug=f"timing-{i}", defaults={"name": f"Timing {i}"})[0]
+        for i in range(AREAS)
+    ]
+    sessions = [
+        Session.objects.create(day=day, title=f"Session {i}", order=i + 1) for i in range(SESSIONS)
+    ]
+    StatusUpdate.objects.bulk_create(
+        StatusUpdate(
+            session=session,
+            priority_area=area,
+            status="good-progress",
+            headline=f"Headline {session.order}/{area.slug}",
+            body="Some **progress**.\n\n- one\n- two",
+        )
+        for session in sessions
+        for area in areas
+    )
+
+day = Day.objects.select_related("meetup").get(pk=day.pk)
+export_times, import_times, noop_times = [], [], []
+for _ in range(RUNS):
+    start = time.perf_counter()
+    report = day_report(day)
+    export_times.append(time.perf_counter() - start)
+
+for _ in range(RUNS):
+    # A real import of every record: start from a day the report does not describe.
+    with transaction.atomic():
+        StatusUpdate.objects.filter(session__day=day).delete()
+        start = time.perf_counter()
+        result = import_report(report)
+        import_times.append(time.perf_counter() - start)
+        transaction.set_rollback(True)
+    start = time.perf_counter()
+    assert import_report(report).changes == []
+    noop_times.append(time.perf_counter() - start)
+
+print(
+    f"updates: {StatusUpdate.objects.filter(session__day=day).count()}, report: {len(report):,} chars"
+)
+print(f"export median {statistics.median(export_times) * 1000:.0f} ms over {RUNS} runs")
+print(f"import (creating 1,000 updates) median {statistics.median(import_times) * 1000:.0f} ms")
+print(f"import (nothing to change) median {statistics.median(noop_times) * 1000:.0f} ms")
