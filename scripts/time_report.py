@@ -68,9 +68,8 @@ for _ in range(RUNS):
     assert import_report(report).changes == []
     noop_times.append(time.perf_counter() - start)
 
-print(
-    f"updates: {StatusUpdate.objects.filter(session__day=day).count()}, report: {len(report):,} chars"
-)
+updates = StatusUpdate.objects.filter(session__day=day).count()
+print(f"updates: {updates}, report: {len(report):,} chars")
 print(f"export median {statistics.median(export_times) * 1000:.0f} ms over {RUNS} runs")
 print(f"import (creating 1,000 updates) median {statistics.median(import_times) * 1000:.0f} ms")
 print(f"import (nothing to change) median {statistics.median(noop_times) * 1000:.0f} ms")
