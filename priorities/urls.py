@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 
 
 class DayNumberConverter:
@@ -38,4 +38,8 @@ urlpatterns = [
         views.PriorityAreaDetailView.as_view(),
         name="priority-detail",
     ),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/updates/", feeds.UpdatesFeed(), name="updates-feed"),
+    path("priorities/<slug:slug>/feed/", feeds.PriorityAreaFeed(), name="priority-feed"),
+    path("meetups/<slug:slug>/feed/", feeds.MeetupFeed(), name="meetup-feed"),
 ]

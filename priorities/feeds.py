@@ -1,0 +1,119 @@
+"""Atom feeds to follow the meetups without visiting the site.
+
+Each entry links to its anchor on the day page; its id is that absolute link, which is
+stable. ``updated`` is when the entry was last saved, ``published`` when it was first.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from .models import ActionItem, Meetup, PriorityArea, StatusUpdate
+from .rendering import render_markdown
+
+#: How many entries a feed holds.
+FEED_SIZE = 50
+
+
+class BaseFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "Meetup Notes"
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+class UpdatesFeed(BaseFeed):
+    """Every priority area's status updates, the most recently posted first."""
+
+    title = "Meetup Notes: status updates"
+    subtitle = "Where each priority area stands, as reported at the meetups."
+
+    def link(self):
+        return reverse("priorities:priority-list")
+
+    def feed_url(self):
+        return reverse("priorities:updates-feed")
+
+    def items(self):
+        return StatusUpdate.objects.recent()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return f"{item.priority_area.name}: {item.get_status_display()}. {item.headline}"
+
+    def item_description(self, item):
+        where = format_html("<p>{}, {}</p>", item.session.day, item.session.title)
+        return render_markdown(item.body) + where
+
+    def item_author_name(self, item):
+        return item.reported_by or None
+
+    def item_categories(self, item):
+        return [item.priority_area.name, item.get_status_display()]
+
+
+class PriorityAreaFeed(UpdatesFeed):
+    """One priority area's status updates."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(PriorityArea, slug=slug)
+
+    def title(self, area):
+        return f"Meetup Notes: {area.name}"
+
+    def subtitle(self, area):
+        return f"Status updates of the priority area {area.name}."
+
+    def link(self, area):
+        return area.get_absolute_url()
+
+    def feed_url(self, area):
+        return reverse("priorities:priority-feed", kwargs={"slug": area.slug})
+
+    def items(self, area):
+        return StatusUpdate.objects.filter(priority_area=area).recent()[:FEED_SIZE]
+
+
+class MeetupFeed(BaseFeed):
+    """A meetup's decisions and action items, the most recently recorded first."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Meetup, slug=slug)
+
+    def title(self, meetup):
+        return f"{meetup.name}: decisions and action items"
+
+    def subtitle(self, meetup):
+        return f"What was decided at {meetup.name}, and who does what next."
+
+    def link(self, meetup):
+        return meetup.get_absolute_url()
+
+    def feed_url(self, meetup):
+        return reverse("priorities:meetup-feed", kwargs={"slug": meetup.slug})
+
+    def items(self, meetup):
+        return meetup.recent_decisions_and_action_items(limit=FEED_SIZE)
+
+    def item_title(self, item):
+        words = Truncator(" ".join(item.text.split())).words(20)
+        if isinstance(item, ActionItem):
+            state = "done" if item.done else "open"
+            return f"Action item for {item.owner} ({state}): {words}"
+        return f"Decision: {words}"
+
+    def item_description(self, item):
+        return render_markdown(item.text)
+
+    def item_categories(self, item):
+        kind = "Action item" if isinstance(item, ActionItem) else "Decision"
+        return [kind, item.priority_area.name] if item.priority_area else [kind]
