@@ -1,20 +1,195 @@
 """The editors' admin: organisers set up meetups and days, note-takers post what was said."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import flatten, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
+from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_forms import ReportImportForm
+from .admin_forms import ReportImportForm, VersionedForm, editor_formfield_class
+from .locking import VersionConflict
 from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
 from .report import day_report, report_filename, reports_zip
 from .report_import import ReportError, import_report
 
 
-class DayInline(admin.TabularInline):
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, shown again after a damaged value without crashing.
+
+    Django looks the submitted value up to show it selected; a value that is not a key at all
+    (say ``abc``) would make that lookup raise. Such a value is simply not shown: the field
+    already says "Select a valid choice".
+    """
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        valid = []
+        for item in value:
+            try:
+                target.run_validators(target.to_python(item))
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class EditorTextMixin:
+    """Admin fields: names and headlines on one line, Markdown stored exactly as typed."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        form_class = editor_formfield_class(db_field)
+        if form_class is not None:
+            kwargs.setdefault("form_class", form_class)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CarriesVersionMixin(EditorTextMixin):
+    """Forms (and inline rows) that carry the version they edit: see ``VersionedForm``."""
+
+    form = VersionedForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if "version" not in flatten(fields):
+            fields.append("version")
+        return fields
+
+
+def _all_keys(model, values):
+    """Whether every one of ``values`` is a primary key the database could hold."""
+    pk = model._meta.pk
+    try:
+        for value in values:
+            pk.run_validators(pk.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class EditorInlineMixin(CarriesVersionMixin):
+    """Rows edited inline: at most ``max_num`` of them, however many a damaged form claims."""
+
+    max_num = 100
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.max_num)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class EditorAdmin(EditorTextMixin, admin.ModelAdmin):
+    """What every model page of the admin shares."""
+
+    def response_action(self, request, queryset):
+        # Selected rows come back as primary keys; a damaged one must not reach a query.
+        if not _all_keys(self.model, request.POST.getlist(ACTION_CHECKBOX_NAME)):
+            self.message_user(
+                request, "The selection was damaged: select the items again.", messages.ERROR
+            )
+            return None
+        return super().response_action(request, queryset)
+
+    def _get_list_editable_queryset(self, request, prefix):
+        # Django checks the edited rows' keys with to_python only, so a key too large for the
+        # database (99999999999999999999) reached the query and crashed it.
+        if not _all_keys(self.model, self._get_edited_object_pks(request, prefix)):
+            return self.get_queryset(request)
+        return super()._get_list_editable_queryset(request, prefix)
+
+
+class VersionedAdmin(CarriesVersionMixin, EditorAdmin, SimpleHistoryAdmin):
+    """A model whose saves are checked against the version the editor opened, with history.
+
+    A save that loses the race between the form's check and its ``UPDATE`` rolls back whole
+    (the admin saves in one transaction) and the request is handled again: the form then
+    sees the newer version and shows it.
+    """
+
+    history_list_display = ["version"]
+
+    conflict_message = (
+        "Someone else saved this at the same moment, so nothing was saved. "
+        "Check the page and save again."
+    )
+
+    def save_model(self, request, obj, form, change):
+        restoring = getattr(request, "restoring_from_history", False)
+        if change and not form.has_changed() and not restoring:
+            return  # nothing changes: leave the version (and the history) as it is
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        for _attempt in range(2):
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except VersionConflict:
+                continue
+        self.message_user(request, self.conflict_message, messages.ERROR)
+        return redirect(request.get_full_path())
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except VersionConflict:
+            self.message_user(request, self.conflict_message, messages.ERROR)
+            return redirect(request.get_full_path())
+
+    # Restoring an earlier version (django-simple-history's "Revert").
+
+    def has_restore_permission(self, request, object_id):
+        """Change history and the object itself; a deleted object needs the right to add."""
+        if not self.has_change_history_permission(request):
+            return False
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        history_model = self.model.history.model
+        if not (
+            _all_keys(self.model, [unquote(object_id)])
+            and _all_keys(history_model, [unquote(version_id)])
+        ):
+            raise Http404("No such version.")
+        if request.method == "POST" and not self.has_restore_permission(request, object_id):
+            raise PermissionDenied
+        request.restoring_from_history = True
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except VersionConflict:
+            self.message_user(request, self.conflict_message, messages.ERROR)
+            return redirect(request.get_full_path())
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and getattr(request, "restoring_from_history", False):
+            # The form restores an old version over the current one: it edits the current one.
+            current = (
+                self.model._default_manager.filter(pk=obj.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None:
+                obj.version = current
+        return super().get_form(request, obj, change, **kwargs)
+
+
+class DayInline(EditorInlineMixin, admin.TabularInline):
     model = Day
     fields = ["number", "date"]
     extra = 0
@@ -22,7 +197,7 @@ class DayInline(admin.TabularInline):
 
 
 @admin.register(Meetup)
-class MeetupAdmin(admin.ModelAdmin):
+class MeetupAdmin(EditorAdmin):
     list_display = ["name", "project", "cycle", "location", "start_date", "end_date"]
     list_filter = ["project", "cycle"]
     search_fields = ["name", "project", "cycle", "location"]
@@ -31,7 +206,7 @@ class MeetupAdmin(admin.ModelAdmin):
     inlines = [DayInline]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(EditorInlineMixin, admin.TabularInline):
     model = Session
     fields = ["order", "title", "kind", "part_of_day", "start_time", "facilitator"]
     extra = 0
@@ -39,7 +214,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Day)
-class DayAdmin(admin.ModelAdmin):
+class DayAdmin(VersionedAdmin):
     list_display = ["__str__", "meetup", "number", "date"]
     list_filter = ["meetup"]
     list_select_related = ["meetup"]
@@ -123,7 +298,7 @@ class DayAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/priorities/day/import.html", context)
 
 
-class StatusUpdateInline(admin.StackedInline):
+class StatusUpdateInline(EditorInlineMixin, admin.StackedInline):
     model = StatusUpdate
     fields = [
         ("priority_area", "status"),
@@ -135,7 +310,7 @@ class StatusUpdateInline(admin.StackedInline):
     extra = 0
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(EditorInlineMixin, admin.TabularInline):
     fields = ["order", "priority_area", "text"]
     autocomplete_fields = ["priority_area"]
     extra = 0
@@ -175,7 +350,7 @@ class RecordsEditorMixin:
 
 
 @admin.register(Session)
-class SessionAdmin(RecordsEditorMixin, admin.ModelAdmin):
+class SessionAdmin(RecordsEditorMixin, VersionedAdmin):
     list_display = ["title", "day", "kind", "part_of_day", "order"]
     list_filter = ["day__meetup", "kind"]
     list_select_related = ["day__meetup"]
@@ -185,7 +360,7 @@ class SessionAdmin(RecordsEditorMixin, admin.ModelAdmin):
 
 
 @admin.register(PriorityArea)
-class PriorityAreaAdmin(admin.ModelAdmin):
+class PriorityAreaAdmin(EditorAdmin):
     list_display = ["name", "leads", "display_order", "active"]
     list_editable = ["display_order", "active"]
     list_filter = ["active"]
@@ -194,7 +369,7 @@ class PriorityAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(RecordsEditorMixin, admin.ModelAdmin):
+class StatusUpdateAdmin(RecordsEditorMixin, VersionedAdmin):
     list_display = [
         "headline",
         "priority_area",
@@ -221,7 +396,7 @@ class StatusUpdateAdmin(RecordsEditorMixin, admin.ModelAdmin):
     ]
 
 
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(VersionedAdmin):
     list_display = ["__str__", "priority_area", "session"]
     list_filter = ["session__day__meetup", "priority_area"]
     list_select_related = ["priority_area", "session__day__meetup"]

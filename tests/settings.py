@@ -16,3 +16,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Tests do not run collectstatic; whitenoise finds files through the finders instead.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The test client and the browser tests' live server speak plain HTTP: no redirect to HTTPS and
+# no Secure cookies there. The production values are checked by tests/test_production_settings.py.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

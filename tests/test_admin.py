@@ -99,6 +99,7 @@ def test_editor_adds_updates_and_decisions_inline_on_a_session(editor_client, ed
         "order": session.order,
         "facilitator": "",
         "notes": session.notes,
+        "version": session.version,
     }
     for prefix in ("updates", "decisions", "action_items", "risks"):
         data.update(
