@@ -144,8 +144,9 @@ def _session_block(session):
 def day_report(day):
     """The report of ``day`` as CommonMark (GFM tables and task lists), ending with a newline."""
     meetup = day.meetup
-    area_reports = [report for report in day.area_reports() if report.updates]
-    sessions = list(day.sessions_with_outcomes())
+    contents = day.contents()
+    area_reports = [report for report in contents.area_reports if report.updates]
+    sessions = contents.sessions
 
     facts = [f"- Meetup: {one_line(meetup.name)} (`{meetup.slug}`)"]
     facts.append(f"- Project: {one_line(meetup.project)}")

@@ -2,13 +2,18 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Day, Meetup, PriorityArea, StatusUpdate
+from .caching import reader_page
+from .forms import ListFilterForm, SearchForm
+from .models import Day, Meetup, PriorityArea, Status, StatusUpdate
 from .report import day_report, report_filename
+from .search import search
 
 
+@method_decorator(reader_page, name="dispatch")
 class MeetupListView(ListView):
     """The home page: every meetup, newest first, with its size."""
 
@@ -16,9 +21,18 @@ class MeetupListView(ListView):
     context_object_name = "meetups"
 
     def get_queryset(self):
-        return Meetup.objects.with_counts()
+        self.filter_form = ListFilterForm(self.request.GET or None)
+        return Meetup.objects.with_counts().filtered(**self.filter_form.filters())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        status = self.filter_form.filters()["status"]
+        context["status_filter"] = Status(status) if status else None
+        return context
 
 
+@method_decorator(reader_page, name="dispatch")
 class MeetupDetailView(DetailView):
     """A meetup's days and its scoreboard: priority areas x days."""
 
@@ -38,6 +52,7 @@ class MeetupDetailView(DetailView):
         return context
 
 
+@method_decorator(reader_page, name="dispatch")
 class DayDetailView(DetailView):
     """A day's summary, every priority area's updates, the sessions and their outcomes."""
 
@@ -55,16 +70,18 @@ class DayDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         day = self.object
         numbers = list(day.meetup.days.values_list("number", flat=True))
+        contents = day.contents()
         context.update(
             meetup=day.meetup,
-            area_reports=day.area_reports(),
-            sessions=day.sessions_with_outcomes(),
+            area_reports=contents.area_reports,
+            sessions=contents.sessions,
             previous_number=max((n for n in numbers if n < day.number), default=None),
             next_number=min((n for n in numbers if n > day.number), default=None),
         )
         return context
 
 
+@method_decorator(reader_page, name="dispatch")
 class PriorityAreaListView(ListView):
     """Every priority area with its latest status."""
 
@@ -83,6 +100,7 @@ class PriorityAreaListView(ListView):
         return context
 
 
+@method_decorator(reader_page, name="dispatch")
 class PriorityAreaDetailView(DetailView):
     """One area's timeline: every update across days and meetups, newest first."""
 
@@ -93,13 +111,35 @@ class PriorityAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        paginator = Paginator(
-            StatusUpdate.objects.for_priority_area(self.object), self.timeline_page_size
+        filter_form = ListFilterForm(self.request.GET or None)
+        updates = StatusUpdate.objects.for_priority_area(self.object).filtered(
+            **filter_form.filters()
         )
+        paginator = Paginator(updates, self.timeline_page_size)
         context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        context["filter_form"] = filter_form
         return context
 
 
+class SearchView(TemplateView):
+    """Search over everything said, with filters; ``priorities.search`` does the work."""
+
+    template_name = "priorities/search.html"
+    page_size = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SearchForm(self.request.GET or None)
+        arguments = form.search_arguments()
+        page_obj = None
+        if arguments is not None:
+            paginator = Paginator(search(**arguments), self.page_size)
+            page_obj = paginator.get_page(self.request.GET.get("page"))
+        context.update(form=form, page_obj=page_obj)
+        return context
+
+
+@reader_page
 def day_report_view(request, slug, number):
     """The day report as a Markdown download, built by ``priorities.report.day_report``."""
     day = get_object_or_404(Day.objects.select_related("meetup"), meetup__slug=slug, number=number)

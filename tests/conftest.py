@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import EditorFactory, UserFactory
 
@@ -17,3 +18,11 @@ def editor_client(client, editor):
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty page cache (the locmem cache outlives a test)."""
+    cache.clear()
+    yield
+    cache.clear()

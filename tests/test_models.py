@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from priorities.models import Day, Meetup, PriorityArea, Status, StatusUpdate
@@ -146,7 +146,7 @@ def test_day_reports_list_each_area_updates_in_session_order():
     afternoon = SessionFactory(day=day, order=2)
     later = StatusUpdateFactory(session=afternoon, priority_area=area, status=Status.BLOCKED)
     earlier = StatusUpdateFactory(session=morning, priority_area=area, status=Status.STARTED)
-    [report] = day.area_reports()
+    [report] = day.contents().area_reports
     assert report.updates == [earlier, later]
     assert report.latest == later
 
@@ -155,7 +155,7 @@ def test_day_reports_include_active_areas_without_an_update():
     day = DayFactory()
     quiet = PriorityAreaFactory(name="Bugs")
     PriorityAreaFactory(name="Retired", active=False)
-    [report] = day.area_reports()
+    [report] = day.contents().area_reports
     assert report.area == quiet
     assert report.latest is None
 
@@ -200,3 +200,42 @@ def test_unicode_text_is_stored_exactly():
 
 def test_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_timeline_keys_follow_the_session_and_the_day():
+    update = StatusUpdateFactory()
+    session, day = update.session, update.session.day
+    update.refresh_from_db()
+    assert (update.day_date, update.session_order) == (day.date, session.order)
+    session.order = 7
+    session.save()
+    day.date = day.meetup.end_date
+    day.save()
+    update.refresh_from_db()
+    assert (update.day_date, update.session_order) == (day.meetup.end_date, 7)
+
+
+def test_moving_a_day_reorders_its_area_timeline():
+    area = PriorityAreaFactory()
+    meetup = MeetupFactory()
+    first = StatusUpdateFactory(
+        priority_area=area, session__day=DayFactory(meetup=meetup, number=1)
+    )
+    second = StatusUpdateFactory(
+        priority_area=area, session__day=DayFactory(meetup=meetup, number=2)
+    )
+    assert list(StatusUpdate.objects.for_priority_area(area)) == [second, first]
+    day = first.session.day
+    day.date = meetup.end_date
+    day.save()
+    assert list(StatusUpdate.objects.for_priority_area(area)) == [first, second]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are PostgreSQL's")
+def test_the_timeline_is_read_from_its_index_on_postgresql():
+    area = PriorityAreaFactory()
+    StatusUpdateFactory.create_batch(3, priority_area=area)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = StatusUpdate.objects.for_priority_area(area)[:50].explain()
+    assert "update_area_timeline_idx" in plan

@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+
+from priorities.models import ContentVersion
+from tests.factories import DayFactory, SessionFactory, StatusUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def update():
+    return StatusUpdateFactory(headline="Flavors are objectified")
+
+
+def reader_urls(update):
+    day = update.session.day
+    return [
+        reverse("priorities:meetup-list"),
+        day.meetup.get_absolute_url(),
+        day.get_absolute_url(),
+        reverse("priorities:day-report", kwargs={"slug": day.meetup.slug, "number": day.number}),
+        reverse("priorities:priority-list"),
+        update.priority_area.get_absolute_url(),
+    ]
+
+
+def test_reader_pages_send_an_etag_and_answer_304_when_it_matches(client, update):
+    for url in reader_urls(update):
+        first = client.get(url)
+        assert first.status_code == 200
+        assert first.has_header("Last-Modified")
+        assert "no-cache" in first["Cache-Control"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304, url
+        assert again.content == b""
+
+
+def test_a_matching_last_modified_date_answers_304(client, update):
+    url = update.session.day.get_absolute_url()
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_any_change_gives_a_new_etag(client, update):
+    url = update.session.day.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    update.headline = "Flavors are done"
+    update.save()
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Flavors are done" in response.content.decode()
+
+
+def test_a_304_costs_one_query(client, update, django_assert_num_queries):
+    url = update.session.day.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(1):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_anonymous_readers_are_served_from_the_cache_for_one_query(
+    client, update, django_assert_num_queries
+):
+    for url in reader_urls(update):
+        first = client.get(url)
+        with django_assert_num_queries(1):
+            cached = client.get(url)
+        assert cached.status_code == 200
+        assert cached.content == first.content
+        assert cached["Content-Type"] == first["Content-Type"]
+
+
+def test_the_cached_report_keeps_its_type_and_filename(client, update):
+    url = reader_urls(update)[3]
+    first = client.get(url)
+    cached = client.get(url)
+    assert cached["Content-Type"] == "text/markdown; charset=utf-8"
+    assert cached["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_an_admin_save_is_visible_on_the_next_request(client, editor_client, update):
+    url = update.session.day.get_absolute_url()
+    assert "Flavors are objectified" in client.get(url).content.decode()
+    change_url = reverse("admin:priorities_statusupdate_change", args=[update.pk])
+    form = editor_client.get(change_url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["headline"] = "Flavors landed"
+    response = editor_client.post(change_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Flavors landed" in client.get(url).content.decode()
+
+
+def test_a_deletion_is_visible_on_the_next_request(client, update):
+    other = StatusUpdateFactory(session=update.session, headline="Short-lived")
+    url = update.session.day.get_absolute_url()
+    assert "Short-lived" in client.get(url).content.decode()
+    other.delete()
+    assert "Short-lived" not in client.get(url).content.decode()
+
+
+def test_signed_in_editors_never_get_a_page_cached_for_someone_else(client, editor, update):
+    url = update.session.day.get_absolute_url()
+    public = client.get(url)
+    client.force_login(editor)
+    as_editor = client.get(url)
+    assert as_editor["ETag"] != public["ETag"]
+    assert "private" in as_editor["Cache-Control"]
+    assert reverse("admin:index") in as_editor.content.decode()
+    client.logout()
+    assert reverse("admin:index") not in client.get(url).content.decode()
+
+
+def test_pages_of_editors_are_not_stored_for_readers(client, editor, update):
+    url = update.session.day.get_absolute_url()
+    client.force_login(editor)
+    client.get(url)
+    client.logout()
+    assert reverse("admin:index") not in client.get(url).content.decode()
+
+
+def test_every_save_and_delete_moves_the_content_version():
+    before = ContentVersion.current()
+    day = DayFactory()
+    after_create = ContentVersion.current()
+    assert after_create[0] > before[0]
+    session = SessionFactory(day=day)
+    session.delete()
+    assert ContentVersion.current()[0] > after_create[0]
+
+
+def test_unknown_pages_are_not_cached(client):
+    assert client.get("/meetups/nope/").status_code == 404
+    DayFactory(meetup__slug="nope")
+    assert client.get("/meetups/nope/").status_code == 200
+
+
+def test_the_page_cache_can_be_switched_off(client, update, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = update.session.day.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
