@@ -1,0 +1,83 @@
+"""An editor in a real browser: signs in to the admin, posts an update and a decision, checks."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from priorities.models import Decision, PriorityArea, Session, Status, StatusUpdate
+from tests.browser.support import BROWSER_MARKS, EDITOR_PASSWORD, expect, save_screenshot
+
+pytestmark = BROWSER_MARKS
+
+
+@pytest.fixture
+def editor(live_server):
+    from tests.factories import EditorFactory
+
+    return EditorFactory(username="editor", first_name="Edith", last_name="Editor")
+
+
+def log_in(page, user):
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    expect(page.locator("#user-tools").get_by_role("button", name="Log out")).to_be_visible()
+
+
+def autocomplete(page, select, search, option):
+    """Choose ``option`` in the admin's select2 autocomplete ``select`` after typing ``search``."""
+    page.locator(f"{select} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(search)
+    page.locator(".select2-results__option", has_text=option).first.click()
+    expect(page.locator(f"{select} + .select2 .select2-selection__rendered")).to_contain_text(
+        option
+    )
+
+
+def test_editor_adds_a_status_update_and_a_decision_and_sees_them_on_the_day(
+    page, demo_day, editor
+):
+    # The afternoon whiteboard session: the scheduler split turns out to be blocked.
+    session = Session.objects.get(day=demo_day, kind="whiteboard")
+    area = PriorityArea.objects.get(slug="scheduler")
+    log_in(page, editor)
+
+    # A status update, through its own admin form.
+    page.goto(reverse("admin:priorities_statusupdate_add"))
+    autocomplete(page, "#id_session", "Whiteboard", session.title)
+    autocomplete(page, "#id_priority_area", "Scheduler", area.name)
+    page.locator("#id_status").select_option(label=Status.BLOCKED.label)
+    page.locator("#id_headline").fill("Blocked until the interface is agreed upstream")
+    page.locator("#id_body").fill("The split needs **two more** design reviews.\n\n- ask the cores")
+    page.locator("#id_reported_by").fill("Scheduler split lead")
+    save_screenshot(page, "admin-change-form", full_page=True)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    update = StatusUpdate.objects.get(headline="Blocked until the interface is agreed upstream")
+    assert update.saved_by == editor
+    assert update.session == session
+
+    # A decision, through the inline of the session's change form.
+    page.goto(reverse("admin:priorities_session_change", args=[session.pk]))
+    group = page.locator("#decisions-group")
+    group.get_by_role("button", name=re.compile("Add another Decision")).click()
+    row = group.locator("tr.dynamic-decisions:not(.empty-form)").last
+    row.locator("textarea").fill("The scheduler interface gets a **weekly** review slot.")
+    page.locator('input[name="_continue"]').click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    decision = Decision.objects.get(text__startswith="The scheduler interface gets")
+
+    # Both are on the public day page, where they belong.
+    page.goto(demo_day.get_absolute_url())
+    card = page.locator(f"#area-{area.slug} #{update.anchor}")
+    expect(card).to_contain_text("Blocked until the interface is agreed upstream")
+    expect(card.locator(".status-badge")).to_contain_text("Blocked")
+    expect(card.locator("strong")).to_have_text("two more")
+    glance_row = page.get_by_role("row", name=re.compile(area.name))
+    expect(glance_row.locator(".status-badge")).to_contain_text("Blocked")
+    decision_item = page.locator(f"#{session.anchor} #{decision.anchor}")
+    expect(decision_item).to_contain_text("The scheduler interface gets a weekly review slot")
+    expect(decision_item.locator("strong")).to_have_text("weekly")
