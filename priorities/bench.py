@@ -4,7 +4,7 @@ import datetime
 import math
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import (
     ActionItem,
@@ -155,4 +155,7 @@ def seed(meetups, days, updates_per_day, areas=12, seed=0):
             batch_size=BATCH,
         )
     ContentVersion.bump()  # bulk inserts send no signals
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load
     return created_meetups

@@ -246,7 +246,8 @@ class Day(VersionedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["meetup", "number"]
+        # Foreign keys by their column: ordering by "meetup" would join it to apply its ordering.
+        ordering = ["meetup_id", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meetup", "number"],
@@ -337,7 +338,7 @@ class Session(VersionedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["day", "order", "start_time", "pk"]
+        ordering = ["day_id", "order", "start_time", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "title"],
@@ -499,7 +500,7 @@ class StatusUpdate(VersionedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["session", "priority_area", "created_at"]
+        ordering = ["session_id", "priority_area_id", "created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "priority_area"],
@@ -582,7 +583,7 @@ class Outcome(VersionedModel):
 
     class Meta:
         abstract = True
-        ordering = ["session", "order", "pk"]
+        ordering = ["session_id", "order", "pk"]
 
     def __str__(self):
         first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
