@@ -549,10 +549,6 @@ class StatusUpdate(VersionedModel):
         return f"update-{self.pk}"
 
     @property
-    def status_choice(self):
-        return Status(self.status)
-
-    @property
     def in_writing(self):
         return self.delivery == Delivery.IN_WRITING
 
