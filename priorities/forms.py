@@ -107,3 +107,66 @@ class SearchForm(ListFilterForm):
             "until": data["until"],
         }
         return arguments if any(arguments.values()) else None
+
+
+class OutcomeFilterForm(forms.Form):
+    """The filters of the decision register: meetup, priority area and a piece of text.
+
+    Like ``ListFilterForm``, an unknown slug or an invalid value is a form error, shown with the
+    form and left out of the filters.
+    """
+
+    q = forms.CharField(
+        label="Text contains",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. devstack"}),
+    )
+    meetup = forms.ChoiceField(required=False)
+    area = forms.ChoiceField(label="Priority area", required=False)
+
+    filter_button = "Filter"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meetup"].choices = _choices(Meetup, "Any meetup")
+        self.fields["area"].choices = _choices(PriorityArea, "Any priority area")
+        self.helper = _get_form_helper(["q"], ["meetup", "area"], button=self.filter_button)
+
+    def _valid_data(self):
+        if self.is_bound:
+            self.is_valid()
+        return getattr(self, "cleaned_data", {})
+
+    def filters(self):
+        """The keyword arguments of ``OutcomeQuerySet.filtered``: the valid filters only."""
+        data = self._valid_data()
+        return {
+            "meetup": data.get("meetup") or None,
+            "area": data.get("area") or None,
+            "text": data.get("q") or None,
+        }
+
+    @property
+    def active(self):
+        return any(self.filters().values())
+
+
+class ActionItemFilterForm(OutcomeFilterForm):
+    """The filters of the action items: those of the register, and whether to show done items."""
+
+    done = forms.BooleanField(label="Include done items", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _get_form_helper(
+            ["q"], ["meetup", "area"], ["done"], button=self.filter_button
+        )
+
+    @property
+    def include_done(self):
+        return bool(self._valid_data().get("done"))
+
+    @property
+    def active(self):
+        return super().active or self.include_done

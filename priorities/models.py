@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -562,6 +562,50 @@ class OutcomeQuerySet(models.QuerySet):
         return self.select_related("session__day__meetup", "priority_area").order_by(
             "-created_at", "-pk"
         )
+
+    #: Newest day first, then in the day's order. Days have no index on their date alone
+    #: (only ``(meetup, date)``), so this sorts the filtered rows; meetups that share a date
+    #: are kept apart by the day.
+    register_ordering = (
+        "-session__day__date",
+        "session__day_id",
+        "session__order",
+        "session__start_time",
+        "session_id",
+        "order",
+        "pk",
+    )
+
+    def register(self):
+        """Newest day first, with what a register entry shows: one query."""
+        return self.select_related("session__day__meetup", "priority_area").order_by(
+            *self.register_ordering
+        )
+
+    def by_owner(self):
+        """Action items only: by owner (case-insensitively sorted), each owner's newest day
+        first, with what the list of action items shows.
+
+        The exact owner follows its lower-cased form, so that "alice" and "Alice" are never
+        interleaved (a page groups consecutive items by owner).
+        """
+        return self.register().order_by(Lower("owner"), "owner", *self.register_ordering)
+
+    def open(self):
+        """Action items only: those not done yet."""
+        return self.filter(done=False)
+
+    def filtered(self, *, meetup=None, area=None, text=None):
+        """Keep the outcomes of the meetup with slug ``meetup``, of the priority area with
+        slug ``area``, and/or whose text holds ``text`` (case-insensitively)."""
+        queryset = self
+        if meetup:
+            queryset = queryset.filter(session__day__meetup__slug=meetup)
+        if area:
+            queryset = queryset.filter(priority_area__slug=area)
+        if text:
+            queryset = queryset.filter(text__icontains=text)
+        return queryset
 
 
 class Outcome(VersionedModel):

@@ -39,6 +39,8 @@ urlpatterns = [
         name="priority-detail",
     ),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("decisions/", views.DecisionListView.as_view(), name="decision-list"),
+    path("actions/", views.ActionItemListView.as_view(), name="action-list"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="updates-feed"),
     path("priorities/<slug:slug>/feed/", feeds.PriorityAreaFeed(), name="priority-feed"),
     path("meetups/<slug:slug>/feed/", feeds.MeetupFeed(), name="meetup-feed"),

@@ -7,8 +7,8 @@ from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .caching import reader_page
-from .forms import ListFilterForm, SearchForm
-from .models import Day, Meetup, PriorityArea, Status, StatusUpdate
+from .forms import ActionItemFilterForm, ListFilterForm, OutcomeFilterForm, SearchForm
+from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Status, StatusUpdate
 from .report import day_report, report_filename
 from .search import search
 
@@ -148,3 +148,68 @@ def day_report_view(request, slug, number):
         as_attachment=False, filename=report_filename(day)
     )
     return response
+
+
+class _FilteredOutcomeListView(ListView):
+    """A paginated list of outcomes across every meetup, filtered by a GET form.
+
+    An unknown or garbage page number shows the first or last page, as the other lists do,
+    rather than answering 404.
+    """
+
+    form_class = None
+
+    def get_filter_form(self):
+        if not hasattr(self, "filter_form"):
+            self.filter_form = self.form_class(self.request.GET or None)
+        return self.filter_form
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.get_filter_form()
+        return context
+
+
+@method_decorator(reader_page, name="dispatch")
+class DecisionListView(_FilteredOutcomeListView):
+    """The decision register: every decision of every meetup, newest day first."""
+
+    template_name = "priorities/decision_list.html"
+    context_object_name = "decisions"
+    form_class = OutcomeFilterForm
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Decision.objects.register().filtered(**self.get_filter_form().filters())
+
+
+@method_decorator(reader_page, name="dispatch")
+class ActionItemListView(_FilteredOutcomeListView):
+    """Action items of every meetup by owner: open ones, and done ones if asked."""
+
+    template_name = "priorities/actionitem_list.html"
+    context_object_name = "action_items"
+    form_class = ActionItemFilterForm
+    paginate_by = 100
+
+    def get_queryset(self):
+        form = self.get_filter_form()
+        items = ActionItem.objects.by_owner().filtered(**form.filters())
+        return items if form.include_done else items.open()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        # Whether the page's first owner continues from the previous page: one more query,
+        # on later pages only.
+        previous_owner = None
+        if page.number > 1:
+            index = page.start_index() - 2
+            previous_owner = page.paginator.object_list.values_list("owner", flat=True)[index]
+        context["continued_owner"] = previous_owner
+        return context
