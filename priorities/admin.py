@@ -1,5 +1,6 @@
 """The editors' admin: organisers set up meetups and days, note-takers post what was said."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten, unquote
@@ -15,7 +16,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_forms import ReportImportForm, VersionedForm, editor_formfield_class
 from .locking import VersionConflict
-from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
+from .models import (
+    ActionItem,
+    Attendance,
+    Day,
+    Decision,
+    Meetup,
+    Person,
+    PriorityArea,
+    Risk,
+    Session,
+    StatusUpdate,
+)
 from .report import day_report, report_filename, reports_zip
 from .report_import import ReportError, import_report
 
@@ -196,6 +208,25 @@ class DayInline(EditorInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
+class AttendanceInline(admin.TabularInline):
+    """Who came, one row a person, ticking the days they were in the room."""
+
+    model = Attendance
+    fields = ["person", "days"]
+    autocomplete_fields = ["person"]
+    extra = 1
+    verbose_name = "attendee"
+    verbose_name_plural = "attendance (save new days first: only saved days can be ticked)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        days = formset.form.base_fields["days"]
+        days.queryset = obj.days.order_by("number") if obj else Day.objects.none()
+        days.widget = forms.CheckboxSelectMultiple(choices=days.choices)
+        days.label_from_instance = lambda day: f"Day {day.number} ({day.date.isoformat()})"
+        return formset
+
+
 @admin.register(Meetup)
 class MeetupAdmin(EditorAdmin):
     list_display = ["name", "project", "cycle", "location", "start_date", "end_date"]
@@ -203,7 +234,7 @@ class MeetupAdmin(EditorAdmin):
     search_fields = ["name", "project", "cycle", "location"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
-    inlines = [DayInline]
+    inlines = [DayInline, AttendanceInline]
 
 
 class SessionInline(EditorInlineMixin, admin.TabularInline):
@@ -361,11 +392,25 @@ class SessionAdmin(RecordsEditorMixin, VersionedAdmin):
 
 @admin.register(PriorityArea)
 class PriorityAreaAdmin(EditorAdmin):
-    list_display = ["name", "leads", "display_order", "active"]
+    list_display = ["name", "lead_names", "display_order", "active"]
     list_editable = ["display_order", "active"]
     list_filter = ["active"]
-    search_fields = ["name", "slug", "leads"]
+    search_fields = ["name", "slug", "leads__name", "leads__irc_nick"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["leads"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("leads")
+
+    @admin.display(description="leads")
+    def lead_names(self, area):
+        return ", ".join(person.name for person in area.leads.all())
+
+
+@admin.register(Person)
+class PersonAdmin(EditorAdmin):
+    list_display = ["name", "irc_nick", "affiliation"]
+    search_fields = ["name", "irc_nick", "affiliation"]
 
 
 @admin.register(StatusUpdate)

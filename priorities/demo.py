@@ -14,11 +14,13 @@ from django.db import transaction
 
 from .models import (
     ActionItem,
+    Attendance,
     Day,
     Decision,
     Delivery,
     Meetup,
     PartOfDay,
+    Person,
     PriorityArea,
     Risk,
     Session,
@@ -111,6 +113,23 @@ PRIORITY_AREAS = (
         "Making the project's test and CI tooling more reliable and easier to work with.",
     ),
 )
+
+#: Area slug -> its leads. The account names nobody, so people are named by their role.
+LEADS = {
+    "cells-v2": ["Cells v2 lead"],
+    "objects": ["Nova Objects lead"],
+    "scheduler": ["Scheduler split lead"],
+    "api-v2-1": ["API v2.1 lead", "API v2.1 co-lead"],
+    "functional-testing": ["Functional testing lead"],
+    "neutron-migration": ["Neutron migration lead"],
+    "zero-downtime-upgrades": ["Upgrades lead"],
+    "bugs": ["Bugs lead"],
+    "test-infrastructure": ["Test infrastructure lead"],
+}
+
+#: "None of the principal movers on the v2.1 API was able to make the mid-cycle": every
+#: other lead gave their update in the room on day 1.
+ABSENT_ON_DAY_1 = {"API v2.1 lead", "API v2.1 co-lead"}
 
 STATUS_ROUND = 1
 WHITEBOARD = 2
@@ -372,12 +391,18 @@ def load_demo():
                 {
                     "name": name,
                     "description": description,
-                    "leads": "",
                     "display_order": position * 10,
                     "active": True,
                 },
                 slug=slug,
             )
+
+        for slug, names in LEADS.items():
+            people = [upsert(Person, {}, name=name) for name in names]
+            areas[slug].leads.set(people)
+            for person in people:
+                attendance = upsert(Attendance, {}, meetup=meetup, person=person)
+                attendance.days.set([] if person.name in ABSENT_ON_DAY_1 else [day])
 
         sessions = {
             order: upsert(

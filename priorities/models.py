@@ -52,6 +52,79 @@ STATUS_SYMBOLS = {
 }
 
 
+class Trend(models.TextChoices):
+    """How a priority area's status moved since it was last reported."""
+
+    IMPROVED = "improved", "Improved"
+    SLIPPED = "slipped", "Slipped"
+    UNCHANGED = "unchanged", "Unchanged"
+    NEW = "new", "New"
+
+    @property
+    def symbol(self):
+        return TREND_SYMBOLS[self]
+
+
+TREND_SYMBOLS = {Trend.IMPROVED: "↑", Trend.SLIPPED: "↓", Trend.UNCHANGED: "=", Trend.NEW: "+"}
+
+#: How far along each status is, to tell an improvement from a slip. Deferred and blocked
+#: rank lowest, so moving to either is a slip whatever came before.
+STATUS_PROGRESS = {
+    Status.DEFERRED: 0,
+    Status.BLOCKED: 1,
+    Status.NOT_STARTED: 2,
+    Status.STARTED: 3,
+    Status.SLOW_PROGRESS: 4,
+    Status.GOOD_PROGRESS: 5,
+    Status.NEEDS_REVIEW: 6,
+    Status.IMPLEMENTED: 7,
+}
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A status set against the one its area had before: "Good progress, was Slow progress
+    on day 1". ``previous_when`` says where that was: "on day 1", or "at <meetup>, day 3"
+    when it was at an earlier meetup."""
+
+    status: Status
+    previous_status: Status | None = None
+    previous_when: str = ""
+
+    @classmethod
+    def since(cls, status, previous_update, day):
+        """``status`` on ``day`` against ``previous_update`` (with its session's day loaded)."""
+        if previous_update is None:
+            return cls(Status(status))
+        previous_day = previous_update.session.day
+        return cls(Status(status), Status(previous_update.status), previous_day.described_from(day))
+
+    @property
+    def trend(self):
+        if self.previous_status is None:
+            return Trend.NEW
+        before, now = STATUS_PROGRESS[self.previous_status], STATUS_PROGRESS[self.status]
+        if now > before:
+            return Trend.IMPROVED
+        if now < before:
+            return Trend.SLIPPED
+        return Trend.UNCHANGED
+
+    @property
+    def since_text(self):
+        """ "was Slow progress on day 1", "as on day 1" or "first status report"."""
+        if self.previous_status is None:
+            return "first status report"
+        if self.trend == Trend.UNCHANGED:
+            return f"as {self.previous_when}"
+        return f"was {self.previous_status.label} {self.previous_when}"
+
+    @property
+    def description(self):
+        """ "Good progress, was Slow progress on day 1": what the page and report say."""
+        return f"{self.status.label}, {self.since_text}"
+
+
 class SessionKind(models.TextChoices):
     STATUS_ROUND = "status-round", "Status round"
     DISCUSSION = "discussion", "Discussion"
@@ -181,9 +254,14 @@ class Meetup(models.Model):
         )
         cells = {(area_id, day_id): status for area_id, day_id, status in latest}
         reported_area_ids = {area_id for area_id, _day_id in cells}
-        areas = PriorityArea.objects.filter(Q(active=True) | Q(pk__in=reported_area_ids))
+        areas = list(PriorityArea.objects.filter(Q(active=True) | Q(pk__in=reported_area_ids)))
+        before = {}
+        if days:
+            earlier = StatusUpdate.objects.latest_before(days[0].date, [area.pk for area in areas])
+            before = {update.priority_area_id: update for update in earlier}
         return [
-            ScoreboardRow(area, [cells.get((area.pk, day.pk)) for day in days]) for area in areas
+            ScoreboardRow(area, _scoreboard_cells(days, cells, area, before.get(area.pk)))
+            for area in areas
         ]
 
     @property
@@ -208,15 +286,56 @@ class Meetup(models.Model):
 @dataclass
 class ScoreboardRow:
     area: "PriorityArea"
-    statuses: list
+    cells: list
+
+    @property
+    def statuses(self):
+        return [cell.status for cell in self.cells]
+
+
+@dataclass
+class ScoreboardCell:
+    """The status an area ended a day with, and how it moved since it was last reported."""
+
+    status: str | None
+    change: StatusChange | None = None
+
+
+def _scoreboard_cells(days, statuses, area, previous_update):
+    """An area's cells across ``days``, each compared with the last status before it: the
+    previous reported day, or for the first, ``previous_update`` from an earlier meetup."""
+    cells = []
+    previous = None
+    if previous_update is not None:
+        previous_day = previous_update.session.day
+        previous = (Status(previous_update.status), previous_day.described_from(days[0]))
+    for day in days:
+        status = statuses.get((area.pk, day.pk))
+        if status is None:
+            cells.append(ScoreboardCell(None))
+            continue
+        status = Status(status)
+        change = StatusChange(status, *previous) if previous else StatusChange(status)
+        cells.append(ScoreboardCell(status, change))
+        previous = (status, f"on day {day.number}")
+    return cells
 
 
 @dataclass
 class AreaReport:
-    """A priority area's updates on one day; ``latest`` is the status it ended the day with."""
+    """A priority area's updates on one day; ``latest`` is the status it ended the day with.
+
+    ``previous`` is the area's last update before the day (at an earlier day or meetup),
+    ``change`` the day's status set against it. ``leads_absent`` is true when the day's
+    attendance is recorded, the area has leads, and none of them was in the room.
+    """
 
     area: "PriorityArea"
     updates: list = field(default_factory=list)
+    previous: "StatusUpdate | None" = None
+    previous_when: str = ""
+    change: StatusChange | None = None
+    leads_absent: bool = False
 
     @property
     def latest(self):
@@ -282,21 +401,46 @@ class Day(VersionedModel):
         """What the day page and the report show: its sessions with their outcomes, and
         every priority area reported on (or still active) with its updates in order.
 
-        Six queries however large the day. Each session and area is loaded once and shared
+        Each area report also says how the area's status moved since its last update
+        before this day, and whether any of its leads attended.
+
+        Nine queries however large the day. Each session and area is loaded once and shared
         by its updates, rather than copied into every update by ``select_related``.
         """
         sessions = list(self.sessions.prefetch_related(*outcome_prefetches()))
         sessions_by_id = {session.pk: session for session in sessions}
         updates = list(StatusUpdate.objects.filter(session__day=self).in_day_order())
         area_ids = {update.priority_area_id for update in updates}
-        areas = list(PriorityArea.objects.filter(Q(active=True) | Q(pk__in=area_ids)))
+        areas = list(
+            PriorityArea.objects.filter(Q(active=True) | Q(pk__in=area_ids)).prefetch_related(
+                "leads"
+            )
+        )
         reports = {area.pk: AreaReport(area) for area in areas}
         for update in updates:
             update.session = sessions_by_id[update.session_id]
             report = reports[update.priority_area_id]
             update.priority_area = report.area
             report.updates.append(update)
+        for previous in StatusUpdate.objects.latest_before(self.date, list(reports)):
+            report = reports[previous.priority_area_id]
+            report.previous = previous
+            report.previous_when = previous.session.day.described_from(self)
+        attendee_ids = set(self.attendances.values_list("person_id", flat=True))
+        for report in reports.values():
+            if report.latest is not None:
+                report.change = StatusChange.since(report.latest.status, report.previous, self)
+            leads = report.area.leads.all()
+            report.leads_absent = bool(
+                attendee_ids and leads and not any(lead.pk in attendee_ids for lead in leads)
+            )
         return DayContents(sessions=sessions, area_reports=list(reports.values()))
+
+    def described_from(self, day):
+        """How this day is named on ``day``'s page: "on day 1", or "at <meetup>, day 3"."""
+        if self.meetup_id == day.meetup_id:
+            return f"on day {self.number}"
+        return f"at {self.meetup.name}, day {self.number}"
 
     #: The id of the summary's heading on the day page.
     summary_anchor = "summary-heading"
@@ -380,6 +524,65 @@ class Session(VersionedModel):
         return ", ".join(parts)
 
 
+class Person(models.Model):
+    """Someone who leads a priority area or attends meetups."""
+
+    name = models.CharField(max_length=200, unique=True, validators=[validate_label])
+    irc_nick = models.CharField(
+        "IRC nick",
+        max_length=50,
+        blank=True,
+        help_text="As typed in the meeting channel; quick notes map #action owners by it.",
+    )
+    affiliation = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("irc_nick"),
+                condition=~Q(irc_nick=""),
+                name="person_irc_nick_unique",
+                violation_error_message="Someone else already has this IRC nick.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="person_name_not_empty",
+                violation_error_message="A person needs a name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.irc_nick})" if self.irc_nick else self.name
+
+
+class Attendance(models.Model):
+    """Who came to a meetup, and on which of its days."""
+
+    meetup = models.ForeignKey(Meetup, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    days = models.ManyToManyField(
+        Day,
+        blank=True,
+        related_name="attendances",
+        help_text="The days this person was in the room.",
+    )
+
+    class Meta:
+        ordering = ["meetup_id", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meetup", "person"],
+                name="attendance_unique_per_meetup",
+                violation_error_message="This person is already listed for this meetup.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person.name} at {self.meetup.name}"
+
+
 class PriorityAreaQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -398,8 +601,11 @@ class PriorityArea(models.Model):
     description = models.TextField(
         blank=True, max_length=MARKDOWN_MAX_LENGTH, help_text="Markdown."
     )
-    leads = models.CharField(
-        max_length=200, blank=True, help_text="Who leads this area, comma-separated."
+    leads = models.ManyToManyField(
+        "Person",
+        blank=True,
+        related_name="led_areas",
+        help_text="Who leads this area. A day page flags the area when none of them attended.",
     )
     display_order = models.PositiveSmallIntegerField(default=100)
     active = models.BooleanField(default=True, help_text="Still a priority this cycle.")
@@ -443,6 +649,22 @@ class StatusUpdateQuerySet(models.QuerySet):
             )
         )
         return ranked.filter(recency=1)
+
+    def latest_before(self, date, area_ids):
+        """Each of the areas' last update on a day before ``date``, at any meetup, with its
+        session, day and meetup. One query: one index probe per area."""
+        last = (
+            StatusUpdate.objects.filter(priority_area=OuterRef("pk"), day_date__lt=date)
+            .newest_first()
+            .values("pk")[:1]
+        )
+        last_ids = (
+            PriorityArea.objects.filter(pk__in=area_ids)
+            .order_by()
+            .annotate(last_id=Subquery(last))
+            .values("last_id")
+        )
+        return self.filter(pk__in=last_ids).select_related("session__day__meetup")
 
     def for_priority_area(self, area):
         """An area's timeline across days and meetups, newest first."""

@@ -17,6 +17,7 @@ The grammar, which the importer relies on::
     ## Summary                           block quote, or "_No summary._"
     ## Priority areas                    a glance table (derived, ignored on import), then
     ### <area name>                      per area with updates, in display order
+    Change: <trend>, <since>             derived from earlier days, ignored on import
     #### <session title>                 per update: Status / Headline / Reported, body quote
     ## Sessions                          "_No sessions._" or, per session in order:
     ### <session title>                  Kind / When / Facilitator, notes quote, then
@@ -30,6 +31,8 @@ import zipfile
 from .models import Status
 
 NO_SUMMARY = "_No summary._"
+#: The derived line under an area's heading, which the importer skips.
+CHANGE_PREFIX = "Change: "
 NO_UPDATES = "_No status updates._"
 NO_SESSIONS = "_No sessions._"
 OUTCOME_SECTIONS = ("Decisions", "Action items", "Risks")
@@ -119,6 +122,11 @@ def _update_block(update):
     return "\n".join(lines)
 
 
+def _change_line(change):
+    """How the area moved since it was last reported: "Change: improved, was ... on day 1"."""
+    return f"{CHANGE_PREFIX}{change.trend.label.lower()}, {one_line(change.since_text)}"
+
+
 def _session_block(session):
     lines = [f"### {heading_text(session.title)}", "", f"- Kind: {session.get_kind_display()}"]
     if session.when_display:
@@ -178,6 +186,7 @@ def day_report(day):
         blocks.append(NO_UPDATES)
     for report in area_reports:
         blocks.append(f"### {heading_text(report.area.name)}")
+        blocks.append(_change_line(report.change))
         blocks += [_update_block(update) for update in report.updates]
 
     blocks.append("## Sessions")

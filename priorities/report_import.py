@@ -35,6 +35,7 @@ from .models import (
     StatusUpdate,
 )
 from .report import (
+    CHANGE_PREFIX,
     NO_SESSIONS,
     NO_SUMMARY,
     NO_UPDATES,
@@ -278,6 +279,8 @@ def parse_report(text):
     while (line := lines.next_block()) is not None and line.startswith("### "):
         area = unescape_heading_text(line[4:])
         lines.take()
+        if (lines.next_block() or "").startswith(CHANGE_PREFIX):
+            lines.take()
         if not (lines.next_block() or "").startswith("#### "):
             raise lines.error(f"expected a '#### <session title>' update under {area!r}")
         while (line := lines.next_block()) is not None and line.startswith("#### "):
@@ -476,7 +479,7 @@ class _Importer:
             else:
                 obj.full_clean()
         except ValidationError as error:
-            raise ReportError(line, f"{label}: {_messages(error)}") from None
+            raise ReportError(line, f"{label}: {validation_messages(error)}") from None
         if isinstance(obj, StatusUpdate) and self.user is not None:
             obj.saved_by = self.user
         try:
@@ -600,7 +603,8 @@ class _Importer:
                 self.delete(outcome, f"{model._meta.verbose_name} {outcome} of {session.title!r}")
 
 
-def _messages(error):
+def validation_messages(error):
+    """A ValidationError's messages on one line, each prefixed by its field."""
     if hasattr(error, "message_dict"):
         return "; ".join(
             f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)

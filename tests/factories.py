@@ -105,6 +105,29 @@ class UserFactory(factory.django.DjangoModelFactory):
             user.save()
 
 
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """Someone at a meetup; ``days=[...]`` ticks the days they were in the room."""
+
+    class Meta:
+        model = models.Attendance
+        skip_postgeneration_save = True
+
+    meetup = factory.SubFactory(MeetupFactory)
+    person = factory.SubFactory(PersonFactory)
+
+    @factory.post_generation
+    def days(attendance, create, extracted, **kwargs):
+        if create and extracted:
+            attendance.days.set(extracted)
+
+
 class EditorFactory(UserFactory):
     """A staff member in the Editors group that the data migration creates."""
 
@@ -119,10 +142,15 @@ class EditorFactory(UserFactory):
 def build_day(updates_per_area=1, areas=3, sessions=2, outcomes_per_session=1):
     """A day with ``areas`` x ``sessions`` x ``updates_per_area`` updates and outcomes.
 
-    Used to compare a small day with a large one (query counts must not grow).
+    Each area has a lead, and only the first area's lead attended the day, so the others
+    are flagged. Used to compare a small day with a large one (query counts must not grow).
     """
     day = DayFactory()
     area_list = PriorityAreaFactory.create_batch(areas)
+    for position, area in enumerate(area_list):
+        lead = PersonFactory()
+        area.leads.add(lead)
+        AttendanceFactory(meetup=day.meetup, person=lead, days=[day] if position == 0 else [])
     for _ in range(updates_per_area):
         for order in range(sessions):
             session = SessionFactory(day=day, order=order + 1)

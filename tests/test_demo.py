@@ -91,7 +91,6 @@ def test_demo_lists_the_nine_kilo_priority_areas_in_order():
     assert list(PriorityArea.objects.values_list("slug", "display_order")) == [
         (slug, 10 * position) for position, slug in enumerate(EXPECTED_STATUSES, start=1)
     ]
-    assert set(PriorityArea.objects.values_list("leads", flat=True)) == {""}
     assert not PriorityArea.objects.filter(description="").exists()
 
 

@@ -107,7 +107,7 @@ def test_timeline_pages_keep_the_filters(client):
 
 def test_filtered_timeline_costs_the_same_queries(client, django_assert_num_queries, timeline):
     area, _updates = timeline
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(area.get_absolute_url(), {"status": "blocked", "meetup": "kilo"})
 
 

@@ -11,10 +11,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from priorities.models import Person
 from priorities.rendering import render_markdown
 from tests.corpora import HOSTILE_MARKDOWN, MARKER
 from tests.factories import (
     ActionItemFactory,
+    AttendanceFactory,
     DayFactory,
     DecisionFactory,
     MeetupFactory,
@@ -99,11 +101,15 @@ def hostile_day(batch):
     everything = "\n\n".join(text(hostile) for hostile in batch)
     all_on_one_line = " ".join(line(hostile) for hostile in batch)[:200]
     day = DayFactory(meetup=MeetupFactory(description=everything), summary=everything)
+    # Someone attended but no lead did: every area shows its (hostile) leads' names.
+    AttendanceFactory(meetup=day.meetup, days=[day])
     session = SessionFactory(
         day=day, title=all_on_one_line, facilitator=all_on_one_line, notes=everything
     )
     for hostile in batch:
-        area = PriorityAreaFactory(description=text(hostile), leads=line(hostile))
+        area = PriorityAreaFactory(description=text(hostile))
+        lead, _created = Person.objects.get_or_create(name=line(hostile) or "Lead")
+        area.leads.add(lead)
         StatusUpdateFactory(
             session=session,
             priority_area=area,

@@ -1,0 +1,229 @@
+"""People, priority area leads and attendance: the day page flags areas with no lead present."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from priorities.demo import load_demo
+from priorities.models import Attendance, ContentVersion, Day, Delivery, Person
+from tests.factories import (
+    AttendanceFactory,
+    DayFactory,
+    MeetupFactory,
+    PersonFactory,
+    PriorityAreaFactory,
+    SessionFactory,
+    StatusUpdateFactory,
+)
+from tests.html import errors_shown, form_data, parse
+
+pytestmark = pytest.mark.django_db
+
+ABSENT = "No lead present"
+
+
+@pytest.fixture
+def day():
+    return DayFactory(meetup=MeetupFactory(slug="kilo"), number=1)
+
+
+@pytest.fixture
+def api(day):
+    """API v2.1, led by two people, with an update given in writing on ``day``."""
+    area = PriorityAreaFactory(name="API v2.1", slug="api-v2-1")
+    area.leads.set([PersonFactory(name="Christopher"), PersonFactory(name="Ken'ichi")])
+    StatusUpdateFactory(
+        session=SessionFactory(day=day),
+        priority_area=area,
+        delivery=Delivery.IN_WRITING,
+        reported_by="API v2.1 leads (on the etherpad)",
+    )
+    return area
+
+
+def area_text(client, day, area):
+    html = client.get(day.get_absolute_url()).content.decode()
+    section = next(e for e in parse(html).iter() if e.get("id") == f"area-{area.slug}")
+    return " ".join("".join(section.itertext()).split())
+
+
+def test_day_page_flags_an_area_none_of_whose_leads_attended(client, day, api):
+    AttendanceFactory(meetup=day.meetup, person=PersonFactory(name="Dan"), days=[day])
+
+    text = area_text(client, day, api)
+    assert f"{ABSENT} None of this area's leads (Christopher, Ken'ichi) attended this day." in text
+    assert "In writing" in text
+
+
+def test_an_area_with_one_lead_in_the_room_is_not_flagged(client, day, api):
+    AttendanceFactory(meetup=day.meetup, person=api.leads.first(), days=[day])
+
+    assert ABSENT not in area_text(client, day, api)
+
+
+def test_attending_another_day_of_the_meetup_does_not_count(client, day, api):
+    day2 = DayFactory(meetup=day.meetup, number=2)
+    AttendanceFactory(meetup=day.meetup, person=api.leads.first(), days=[day2])
+    AttendanceFactory(meetup=day.meetup, days=[day])
+
+    assert ABSENT in area_text(client, day, api)
+
+
+def test_nothing_is_flagged_while_the_day_has_no_attendance_recorded(client, day, api):
+    AttendanceFactory(meetup=day.meetup, person=api.leads.first(), days=[])
+
+    assert ABSENT not in area_text(client, day, api)
+
+
+def test_an_area_without_leads_is_not_flagged(client, day):
+    area = PriorityAreaFactory()
+    StatusUpdateFactory(session=SessionFactory(day=day), priority_area=area)
+    AttendanceFactory(meetup=day.meetup, days=[day])
+
+    assert ABSENT not in area_text(client, day, area)
+
+
+def test_glance_table_flags_the_area_too(client, day, api):
+    AttendanceFactory(meetup=day.meetup, days=[day])
+
+    html = client.get(day.get_absolute_url()).content.decode()
+    row = next(e for e in parse(html).iter("tr") if "API v2.1" in "".join(e.itertext()))
+    assert ABSENT in "".join(row.itertext())
+
+
+def test_recording_attendance_shows_on_the_next_request(client, day, api):
+    attendance = AttendanceFactory(meetup=day.meetup, days=[day])
+    assert ABSENT in area_text(client, day, api)
+
+    version = ContentVersion.current()[0]
+    AttendanceFactory(meetup=day.meetup, person=api.leads.last()).days.add(day)
+    assert ContentVersion.current()[0] > version
+    assert ABSENT not in area_text(client, day, api)
+
+    version = ContentVersion.current()[0]
+    api.leads.remove(api.leads.last())
+    assert ContentVersion.current()[0] > version
+    assert ABSENT in area_text(client, day, api)
+    attendance.days.clear()
+
+
+def test_a_person_may_attend_a_meetup_once():
+    attendance = AttendanceFactory()
+    duplicate = Attendance(meetup=attendance.meetup, person=attendance.person)
+    with pytest.raises(ValidationError, match="already listed for this meetup"):
+        duplicate.full_clean()
+
+
+def test_irc_nicks_are_unique_whatever_their_case_but_may_be_left_blank():
+    PersonFactory(irc_nick="cyeoh")
+    PersonFactory(irc_nick="")
+    PersonFactory(irc_nick="")
+    with pytest.raises(ValidationError, match="already has this IRC nick"):
+        Person(name="Someone else", irc_nick="CYeoh").full_clean()
+
+
+def test_a_person_name_stays_a_plain_one_line_label():
+    with pytest.raises(ValidationError):
+        Person(name="Alex [lead]").full_clean()
+
+
+def test_demo_records_that_the_api_v2_1_leads_were_absent(client):
+    load_demo()
+    day = Day.objects.get(meetup__slug="nova-kilo-midcycle", number=1)
+    html = client.get(day.get_absolute_url()).content.decode()
+
+    flagged = [
+        e.get("id")
+        for e in parse(html).iter("section")
+        if e.get("id", "").startswith("area-") and ABSENT in "".join(e.itertext())
+    ]
+    assert flagged == ["area-api-v2-1"]
+    api_text = area_text(
+        client, day, day.sessions.first().updates.get(priority_area__slug="api-v2-1").priority_area
+    )
+    assert "In writing" in api_text
+    assert "New Good progress, first status report" in api_text
+
+
+def test_demo_gives_every_area_a_lead_and_is_still_idempotent():
+    load_demo()
+    summary = load_demo()
+    assert summary["created"] == summary["updated"] == 0
+    assert not Person.objects.filter(led_areas=None).exists()
+    assert Attendance.objects.filter(days=None).count() == 2
+
+
+class TestAdmin:
+    def test_organiser_records_attendance_inline_on_the_meetup(self, admin_client, day, api):
+        DayFactory(meetup=day.meetup, number=2)
+        lead = api.leads.first()
+        url = reverse("admin:priorities_meetup_change", args=[day.meetup.pk])
+        page = admin_client.get(url).content.decode()
+        assert "Day 1 (2015-01-26)" in page and "Day 2 (2015-01-27)" in page
+
+        data = form_data(page)
+        data.update({"attendances-0-person": str(lead.pk), "attendances-0-days": [str(day.pk)]})
+        response = admin_client.post(url, data)
+        assert response.status_code == 302, errors_shown(response.content.decode())
+
+        attendance = Attendance.objects.get()
+        assert (attendance.person, list(attendance.days.all())) == (lead, [day])
+
+    def test_a_day_of_another_meetup_cannot_be_ticked(self, admin_client, day):
+        other = DayFactory(
+            meetup=MeetupFactory(
+                start_date=datetime.date(2016, 1, 1), end_date=datetime.date(2016, 1, 2)
+            )
+        )
+        url = reverse("admin:priorities_meetup_change", args=[day.meetup.pk])
+        data = form_data(admin_client.get(url).content.decode())
+        data.update(
+            {"attendances-0-person": str(PersonFactory().pk), "attendances-0-days": [str(other.pk)]}
+        )
+        response = admin_client.post(url, data)
+        assert response.status_code == 200
+        assert any(
+            "Select a valid choice" in error for error in errors_shown(response.content.decode())
+        )
+        assert not Attendance.objects.exists()
+
+    def test_priority_area_leads_are_chosen_among_people(self, admin_client, api):
+        page = admin_client.get(reverse("admin:priorities_priorityarea_changelist"))
+        assert "Christopher, Ken&#x27;ichi" in page.content.decode()
+        response = admin_client.get(
+            reverse("admin:priorities_priorityarea_changelist"), {"q": "Christopher"}
+        )
+        assert list(response.context["cl"].result_list) == [api]
+
+    def test_editor_adds_a_person_but_cannot_change_attendance(self, editor_client, day):
+        response = editor_client.post(
+            reverse("admin:priorities_person_add"),
+            {"name": "Ken'ichi Ohmichi", "irc_nick": "oomichi", "affiliation": "NEC"},
+        )
+        assert response.status_code == 302
+        assert Person.objects.get().irc_nick == "oomichi"
+
+        url = reverse("admin:priorities_meetup_change", args=[day.meetup.pk])
+        data = form_data(editor_client.get(url).content.decode())
+        editor_client.post(url, data)
+        assert not Attendance.objects.exists()
+
+    def test_a_duplicate_nick_is_refused_with_a_message(self, admin_client):
+        PersonFactory(irc_nick="alex_xu")
+        response = admin_client.post(
+            reverse("admin:priorities_person_add"), {"name": "Alex", "irc_nick": "ALEX_XU"}
+        )
+        assert "Someone else already has this IRC nick." in errors_shown(response.content.decode())
+
+
+def test_priority_area_page_names_its_leads(client, api):
+    html = client.get(api.get_absolute_url()).content.decode()
+    assert "Led by Christopher, Ken&#x27;ichi" in html
+
+
+def test_meetup_page_links_to_its_decisions_and_actions(client, day):
+    html = client.get(day.meetup.get_absolute_url()).content.decode()
+    assert 'href="/decisions/?meetup=kilo"' in html
+    assert 'href="/actions/?meetup=kilo"' in html
