@@ -14,7 +14,12 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_forms import ReportImportForm, VersionedForm, editor_formfield_class
+from .admin_forms import (
+    NotesImportForm,
+    ReportImportForm,
+    VersionedForm,
+    editor_formfield_class,
+)
 from .locking import VersionConflict
 from .models import (
     ActionItem,
@@ -28,6 +33,7 @@ from .models import (
     Session,
     StatusUpdate,
 )
+from .notes_import import NotesError, count_changes, import_notes
 from .report import day_report, report_filename, reports_zip
 from .report_import import ReportError, import_report
 
@@ -272,10 +278,68 @@ class DayAdmin(VersionedAdmin):
 
     def get_urls(self):
         import_view = self.admin_site.admin_view(self.import_report_view)
+        notes_view = self.admin_site.admin_view(self.add_notes_view)
         return [
             path("import/", import_view, name="priorities_day_import"),
+            path("notes/", notes_view, name="priorities_day_notes"),
+            path("<path:object_id>/notes/", notes_view, name="priorities_day_notes"),
             *super().get_urls(),
         ]
+
+    def has_add_notes_permission(self, request):
+        """Quick notes start a session; what else they create is checked change by change."""
+        return request.user.has_perm("priorities.add_session")
+
+    def add_notes_view(self, request, object_id=None):
+        """Type quick notes (MeetBot style), preview the records they make, then confirm."""
+        if not self.has_add_notes_permission(request):
+            raise PermissionDenied
+        day = None
+        if object_id is not None:
+            if _all_keys(self.model, [unquote(object_id)]):
+                day = self.get_object(request, unquote(object_id))
+            if day is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        fixed_day = day
+        posted = request.method == "POST"
+        form = NotesImportForm(request.POST if posted else None, day=day)
+        changes, errors = None, []
+        if posted and "edit" not in request.POST and form.is_valid():
+            day = form.cleaned_data["day"]
+            arguments = {
+                "day": day,
+                "text": form.cleaned_data["notes"],
+                "session_title": form.cleaned_data["session_title"] or None,
+                "user": request.user,
+            }
+            try:
+                changes = import_notes(**arguments, dry_run=True)
+                denied = sorted(
+                    {str(c) for c in changes if not request.user.has_perm(c.permission)}
+                )
+                if denied:
+                    form.add_error(None, "You may not: " + "; ".join(denied) + ".")
+                    changes = None
+                elif "confirm" in request.POST:
+                    changes = import_notes(**arguments)
+                    messages.success(
+                        request, f"Added quick notes to {day}: {count_changes(changes)}."
+                    )
+                    return redirect(reverse("admin:priorities_day_change", args=[day.pk]))
+            except NotesError as error:
+                errors = error.errors
+                changes = None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Add quick notes",
+            "fixed_day": fixed_day,
+            "day": day,
+            "form": form,
+            "changes": changes,
+            "errors": errors,
+        }
+        return TemplateResponse(request, "admin/priorities/day/notes.html", context)
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
-from .models import Meetup
+from .models import Day, Meetup
+from .notes_import import CHEAT_SHEET
 
 MAX_REPORT_BYTES = 2 * 1024 * 1024
 
@@ -266,3 +267,37 @@ def _display(instance, field_name):
     if value is None or value == "":
         return "(empty)"
     return str(value)
+
+
+# Quick notes (see priorities.notes_import).
+
+MAX_NOTES_LENGTH = 200_000
+
+
+class NotesImportForm(forms.Form):
+    """Quick notes for a day, MeetBot style; the text travels with the confirmation."""
+
+    day = forms.ModelChoiceField(queryset=None)
+    session_title = OneLineField(
+        required=False,
+        max_length=200,
+        help_text='Leave empty to use the title after #startmeeting, or "Quick notes".',
+    )
+    notes = forms.CharField(
+        strip=False,
+        max_length=MAX_NOTES_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 20, "cols": 100, "class": "vLargeTextField"}),
+    )
+
+    def __init__(self, *args, day=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = Day.objects.select_related("meetup").order_by(
+            "-meetup__start_date", "meetup_id", "number"
+        )
+        if day is not None:
+            # Reached from a day: that day, whatever the request says.
+            days = days.filter(pk=day.pk)
+            self.fields["day"].initial = day
+            self.fields["day"].disabled = True
+        self.fields["day"].queryset = days
+        self.fields["notes"].help_text = CHEAT_SHEET

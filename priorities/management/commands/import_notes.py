@@ -1,0 +1,81 @@
+import sys
+from argparse import RawDescriptionHelpFormatter
+
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+
+from priorities.models import Day, Meetup
+from priorities.notes_import import CHEAT_SHEET, NotesError, count_changes, import_notes
+
+
+class Command(BaseCommand):
+    help = (
+        "Add quick notes, MeetBot style (#topic, #status, #info, #agreed, #action, #risk...), "
+        "to a meetup day as a new session. The whole import is one transaction: notes with an "
+        "error change nothing.\n\n" + CHEAT_SHEET
+    )
+    stealth_options = ("stdin",)
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.formatter_class = _HelpFormatter  # the cheat sheet keeps its lines
+        return parser
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the notes, UTF-8 text; - reads them from stdin")
+        parser.add_argument(
+            "--day", required=True, metavar="MEETUP/N", help="the day, e.g. nova-kilo-midcycle/1"
+        )
+        parser.add_argument(
+            "--session",
+            metavar="TITLE",
+            help="the new session's title (default: #startmeeting's, else \"Quick notes\")",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print what would be created and write nothing"
+        )
+
+    def handle(self, *args, file, day, session, dry_run, **options):
+        day = self.find_day(day)
+        text = self.read(file, options.get("stdin"))
+        try:
+            changes = import_notes(day, text, session_title=session, dry_run=dry_run)
+        except NotesError as error:
+            name = "stdin" if file == "-" else file
+            problems = "\n".join(f"  {problem}" for problem in error.errors)
+            raise CommandError(
+                f"{name}: {len(error.errors)} problem(s), nothing was written:\n{problems}"
+            ) from None
+        for change in changes:
+            self.stdout.write(f"  line {change.line}: {change}" if change.line else f"  {change}")
+        verb = "Would create" if dry_run else "Created"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {count_changes(changes)} in {day}."))
+
+    def find_day(self, value):
+        slug, _slash, number = value.rpartition("/")
+        if not slug or not number.isdigit():
+            raise CommandError(
+                f'--day takes <meetup-slug>/<n>, e.g. nova-kilo-midcycle/1, not "{value}"'
+            )
+        if not Meetup.objects.filter(slug=slug).exists():
+            raise CommandError(f'There is no meetup "{slug}".')
+        found = Day.objects.select_related("meetup").filter(meetup__slug=slug, number=int(number))
+        if (day := found.first()) is None:
+            raise CommandError(f'The meetup "{slug}" has no day {number}.')
+        return day
+
+    def read(self, file, stdin):
+        try:
+            if file != "-":
+                with open(file, encoding="utf-8") as notes:
+                    return notes.read()
+            stream = stdin or sys.stdin
+            if hasattr(stream, "buffer"):
+                return stream.buffer.read().decode("utf-8")
+            return stream.read()
+        except (OSError, UnicodeDecodeError) as error:
+            name = "stdin" if file == "-" else file
+            raise CommandError(f"Cannot read {name}: {error}") from None
+
+
+class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
+    pass

@@ -1,0 +1,587 @@
+"""Quick notes, MeetBot style: lines typed in a meeting's IRC channel or pad become a session.
+
+``parse_notes`` reads the text into commands, one per line, without touching the database;
+``plan_notes`` turns those commands into the records they describe, given the priority areas;
+``import_notes`` creates them in a new session of a day, in one transaction. Every problem is
+reported with its (1-based) line, all of them at once, and with any problem nothing is written.
+A dry run does the same work and rolls it back, so it also catches what the database refuses.
+
+Lines after ``#endmeeting`` are an error rather than ignored: nothing typed is dropped silently.
+"""
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils.text import Truncator
+
+from .models import (
+    ActionItem,
+    Decision,
+    Delivery,
+    Person,
+    PriorityArea,
+    Risk,
+    Session,
+    SessionKind,
+    Status,
+    StatusUpdate,
+    validate_label,
+)
+from .report_import import Change, validation_messages
+
+DEFAULT_TITLE = "Quick notes"
+
+#: What each command does, in the order the cheat sheet shows them.
+COMMANDS = {
+    "startmeeting": '#startmeeting <title>: the session\'s title (default "Quick notes")',
+    "topic": "#topic <text>: a priority area's name or slug, or any other topic",
+    "status": "#status <status> [headline]: the area's status update, e.g. "
+    '"#status slow-progress Moving, but slowly"',
+    "inwriting": "#inwriting [name]: the area's update was written down, not given in the room",
+    "info": "#info <text>: a point (the update's body under an area topic, else the notes)",
+    "link": "#link <http(s) URL> [text]: a link, listed with the #info points",
+    "agreed": "#agreed <text>: a decision",
+    "action": "#action <owner> <text>: an action item for the owner (an IRC nick works)",
+    "risk": "#risk <text>: a risk or blocker",
+    "endmeeting": "#endmeeting: the end of the notes (nothing may follow it)",
+}
+KNOWN_COMMANDS = ", ".join(f"#{name}" for name in COMMANDS)
+
+#: The commands in a few lines: the help of the admin form and of the command.
+CHEAT_SHEET = "\n".join(
+    [
+        "One command a line; a line without a command counts as #info; blank lines are skipped.",
+        *COMMANDS.values(),
+        "Statuses: "
+        + ", ".join(status.value for status in Status)
+        + ' (or their labels, such as "Good progress").',
+        "Under a #topic that names a priority area, #info and #link lines (but the first one "
+        "when it is the headline) make the update's body, and #agreed, #action and #risk are "
+        "tied to the area.",
+    ]
+)
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_COMMAND = re.compile(r"#([A-Za-z][^\s:]*):?(.*)", re.DOTALL)
+#: Characters that cannot be shown: C0 controls but tab, DEL, and line breaks other than LF
+#: (IRC clients copy colour and bold codes along with the text).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+_TRAILING_PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
+_HEADLINE_SEPARATOR = re.compile(r"^\s*[:\-\u2013\u2014|]?\s*")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_HEADING_ESCAPES = re.compile(r"([\\`*_\[\]#])")
+
+#: How close a topic must be to an area's name to be taken for a typo of it.
+CLOSE_MATCH_CUTOFF = 0.8
+
+_validate_url = URLValidator(schemes=["http", "https"])
+
+
+class LineError(NamedTuple):
+    """A problem with the notes: its line (None when it comes from no line) and what is wrong."""
+
+    line: int | None
+    message: str
+
+    def __str__(self):
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
+
+
+class NotesError(Exception):
+    """Notes that cannot be imported; ``errors`` holds every (line, message) pair, in order."""
+
+    def __init__(self, errors):
+        self.errors = sorted(errors, key=lambda error: (error.line or 0, error.message))
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+
+@dataclass(frozen=True)
+class Command:
+    """One line of the notes: ``name`` is the command without its ``#`` ("info" for plain
+    lines), ``text`` the rest of the line, trimmed."""
+
+    line: int
+    name: str
+    text: str = ""
+    status: str = ""  # #status: the status value; ``text`` is then the headline
+    owner: str = ""  # #action: the owner as typed; ``text`` is then the action
+    url: str = ""  # #link: the URL; ``text`` is then the link text
+
+
+@dataclass(frozen=True)
+class NoteChange(Change):
+    """A record the import creates, with the line of the notes it comes from."""
+
+    line: int | None = None
+
+
+def parse_notes(text):
+    """Read the notes into a list of ``Command`` and ``LineError``, one per line at most."""
+    parsed = []
+    ended_at = None
+    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if ended_at is not None:
+            parsed.append(
+                LineError(
+                    number,
+                    f"text after #endmeeting (line {ended_at}): remove it, or move #endmeeting "
+                    "to the end",
+                )
+            )
+            break
+        if invisible := _INVISIBLE.search(line):
+            parsed.append(
+                LineError(
+                    number,
+                    f"remove the invisible character U+{ord(invisible.group()):04X}: "
+                    "it cannot be shown",
+                )
+            )
+            continue
+        command = _parse_line(number, line)
+        parsed.append(command)
+        if isinstance(command, Command) and command.name == "endmeeting":
+            ended_at = number
+    return parsed
+
+
+def _parse_line(number, line):
+    match = _COMMAND.fullmatch(line)
+    if not match:
+        return Command(number, "info", line)
+    name, rest = match[1].lower(), match[2].strip()
+    if name not in COMMANDS:
+        return LineError(number, f"unknown command #{match[1]} (use one of {KNOWN_COMMANDS})")
+    if name in ("startmeeting", "endmeeting", "inwriting"):
+        return Command(number, name, rest)
+    if not rest:
+        return LineError(number, f"#{name} needs a text: {COMMANDS[name]}")
+    if name == "status":
+        return _parse_status(number, rest)
+    if name == "link":
+        return _parse_link(number, rest)
+    if name == "action":
+        return _parse_action(number, rest)
+    return Command(number, name, rest)
+
+
+#: Status values and labels, lower-cased, longest first so that a label is never cut short.
+_STATUS_NAMES = sorted(
+    [(status.value, status) for status in Status]
+    + [(status.label.lower(), status) for status in Status],
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def _parse_status(number, rest):
+    for name, status in _STATUS_NAMES:
+        after = rest[len(name) : len(name) + 1]
+        if rest[: len(name)].lower() == name and not (after.isalnum() or after in ("-", "_")):
+            headline = _HEADLINE_SEPARATOR.sub("", rest[len(name) :], count=1).strip()
+            return Command(number, "status", headline, status=status.value)
+    return LineError(
+        number,
+        f'unknown status "{rest.split()[0]}" (use one of '
+        f"{', '.join(status.value for status in Status)}, or their labels)",
+    )
+
+
+def _parse_link(number, rest):
+    url, link_text = [*rest.split(maxsplit=1), ""][:2]
+    try:
+        _validate_url(url)
+    except ValidationError:
+        return LineError(number, f'#link needs an http:// or https:// URL, not "{url}"')
+    return Command(number, "link", link_text.strip(), url=url)
+
+
+def _parse_action(number, rest):
+    owner, action = [*rest.split(maxsplit=1), ""][:2]
+    owner = owner.rstrip(":,")
+    if not owner or not action.strip():
+        return LineError(number, f"#action needs an owner and a text: {COMMANDS['action']}")
+    try:
+        validate_label(owner)
+    except ValidationError as error:
+        return LineError(number, f'#action owner "{owner}": {" ".join(error.messages)}')
+    return Command(number, "action", action.strip(), owner=owner)
+
+
+# From commands to records.
+
+
+@dataclass
+class PlannedUpdate:
+    line: int
+    area: PriorityArea
+    status: str
+    headline: str
+    body: str = ""
+    delivery: str = Delivery.IN_PERSON
+    reported_by: str = ""
+
+
+@dataclass
+class PlannedOutcome:
+    line: int
+    model: type
+    text: str
+    area: PriorityArea | None = None
+    owner: str = ""
+
+
+@dataclass
+class NotesPlan:
+    """What the notes describe: the session's title and notes, its updates and outcomes."""
+
+    title: str = ""
+    title_line: int | None = None
+    notes: str = ""
+    updates: list = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class _Topic:
+    line: int
+    text: str
+    area: PriorityArea | None
+    items: list = field(default_factory=list)  # [Command] of #info and #link
+    status: Command | None = None
+    in_writing: Command | None = None
+    reported_unknown: bool = False
+
+
+def plan_notes(parsed, areas):
+    """Turn ``parse_notes``'s output into a ``NotesPlan``, given every priority area."""
+    return _Planner(areas).plan(parsed)
+
+
+class _Planner:
+    def __init__(self, areas):
+        areas = list(areas)
+        self.by_name = {}
+        self.stripped = {}
+        for area in areas:
+            self.by_name[area.name.lower()] = area
+            self.by_name[area.slug.lower()] = area
+            short = _TRAILING_PARENTHETICAL.sub("", area.name).lower()
+            self.stripped.setdefault(short, []).append(area)
+        self.names = {area.name.lower(): area.name for area in areas}
+        self.names.update({area.slug.lower(): area.name for area in areas})
+        self.names.update({short: found[0].name for short, found in self.stripped.items()})
+
+    def plan(self, parsed):
+        self.result = NotesPlan()
+        self.topic = None
+        self.loose = []  # #info and #link before any topic
+        self.sections = []  # (heading, [Command])
+        self.status_lines = {}  # area pk -> line of its #status
+        for item in parsed:
+            if isinstance(item, LineError):
+                self.result.errors.append(item)
+            else:
+                getattr(self, f"on_{item.name}")(item)
+        self.close_topic()
+        self.result.notes = _notes_text(self.loose, self.sections)
+        return self.result
+
+    def error(self, line, message):
+        self.result.errors.append(LineError(line, message))
+
+    def find_area(self, text):
+        key = text.lower()
+        if key in self.by_name:
+            return self.by_name[key], None
+        found = self.stripped.get(key, [])
+        if len(found) == 1:
+            return found[0], None
+        if len(found) > 1:
+            names = " or ".join(f'"{area.name}"' for area in found)
+            return None, f'"{text}" could be any of {names}: use the full name'
+        close = difflib.get_close_matches(key, self.names, n=1, cutoff=CLOSE_MATCH_CUTOFF)
+        if close:
+            return None, f'unknown priority area "{text}" (did you mean "{self.names[close[0]]}"?)'
+        return None, None
+
+    def on_startmeeting(self, command):
+        if self.result.title_line is not None:
+            self.error(
+                command.line,
+                f"a second #startmeeting (the first is on line {self.result.title_line})",
+            )
+            return
+        self.result.title_line = command.line
+        self.result.title = command.text
+
+    def on_endmeeting(self, command):
+        pass
+
+    def on_topic(self, command):
+        self.close_topic()
+        area, problem = self.find_area(command.text)
+        if problem:
+            self.error(command.line, problem)
+        self.topic = _Topic(command.line, command.text, area, reported_unknown=bool(problem))
+
+    def area_topic(self, command):
+        """The current topic when it names a priority area; else report why it does not."""
+        topic = self.topic
+        if topic is None:
+            self.error(
+                command.line,
+                f"#{command.name} needs a #topic naming a priority area before it",
+            )
+            return None
+        if topic.area is None:
+            if not topic.reported_unknown:
+                self.error(topic.line, f'unknown priority area "{topic.text}"')
+                topic.reported_unknown = True
+            return None
+        return topic
+
+    def on_status(self, command):
+        if (topic := self.area_topic(command)) is None:
+            return
+        first = self.status_lines.get(topic.area.pk)
+        if first is not None:
+            self.error(
+                command.line,
+                f'a second #status for "{topic.area.name}" (the first is on line {first}): '
+                "a session holds one update per priority area",
+            )
+            return
+        self.status_lines[topic.area.pk] = command.line
+        topic.status = command
+
+    def on_inwriting(self, command):
+        if (topic := self.area_topic(command)) is None:
+            return
+        if topic.in_writing is not None:
+            self.error(
+                command.line, f"a second #inwriting (the first is on line {topic.in_writing.line})"
+            )
+            return
+        topic.in_writing = command
+
+    def on_info(self, command):
+        (self.topic.items if self.topic else self.loose).append(command)
+
+    on_link = on_info
+
+    def on_agreed(self, command):
+        self.add_outcome(command, Decision)
+
+    def on_action(self, command):
+        self.add_outcome(command, ActionItem, owner=command.owner)
+
+    def on_risk(self, command):
+        self.add_outcome(command, Risk)
+
+    def add_outcome(self, command, model, **values):
+        area = self.topic.area if self.topic else None
+        self.result.outcomes.append(
+            PlannedOutcome(command.line, model, command.text, area, **values)
+        )
+
+    def close_topic(self):
+        topic, self.topic = self.topic, None
+        if topic is None:
+            return
+        if topic.status is None:
+            if topic.in_writing is not None:
+                self.error(
+                    topic.in_writing.line,
+                    f'#inwriting needs a #status for "{topic.area.name}" under the same #topic',
+                )
+            if topic.items:
+                self.sections.append((topic.text, topic.items))
+            return
+        items = list(topic.items)
+        headline = topic.status.text
+        if not headline:
+            first_info = next((item for item in items if item.name == "info"), None)
+            if first_info is None:
+                self.error(
+                    topic.status.line,
+                    f'the #status of "{topic.area.name}" needs a headline: write it after the '
+                    "status, or as an #info line under the #topic",
+                )
+                return
+            headline = first_info.text
+            items.remove(first_info)
+        update = PlannedUpdate(
+            topic.status.line,
+            topic.area,
+            topic.status.status,
+            headline,
+            body=_bullets(items),
+        )
+        if topic.in_writing is not None:
+            update.delivery = Delivery.IN_WRITING
+            update.reported_by = topic.in_writing.text
+        self.result.updates.append(update)
+
+
+def _bullets(items):
+    return "\n".join(f"- {_item_markdown(item)}" for item in items)
+
+
+def _item_markdown(item):
+    if item.name != "link":
+        return item.text  # editors' Markdown, kept as typed
+    url = re.sub(r"[<>\\]", lambda match: f"%{ord(match.group()):02X}", item.url)
+    if not item.text:
+        return f"<{url}>"
+    label = re.sub(r"([\\\[\]])", r"\\\1", item.text)
+    return f"[{label}](<{url}>)"
+
+
+def heading_markdown(text):
+    """A topic as Markdown heading text that shows exactly what was typed, and cannot start
+    emphasis, a link, code, HTML or an entity, nor lose a trailing ``#``."""
+    text = _HEADING_ESCAPES.sub(r"\\\1", text)
+    text = _ENTITY.sub("&amp;", text)
+    return _TAG_START.sub("&lt;", text)
+
+
+def _notes_text(loose, sections):
+    blocks = []
+    if loose:
+        blocks.append(_bullets(loose))
+    for heading, items in sections:
+        blocks.append(f"#### {heading_markdown(heading)}\n\n{_bullets(items)}")
+    return "\n\n".join(blocks)
+
+
+# Into the database.
+
+#: Rows validated field by field only, as the report import does: the database enforces the
+#: constraints on save, and the dry run catches what it refuses.
+PARENTS = ["day", "session", "priority_area"]
+
+
+def import_notes(day, text, *, session_title=None, user=None, dry_run=False):
+    """Create a session of ``day`` with what ``text`` holds, in one transaction.
+
+    Returns the list of ``NoteChange`` made (with ``dry_run``, rolled back). Raises
+    ``NotesError`` with every problem found; then nothing is written.
+    """
+    plan = plan_notes(parse_notes(text), PriorityArea.objects.all())
+    errors = list(plan.errors)
+    title_line = plan.title_line if plan.title else None
+    title = (session_title or "").strip() or plan.title or DEFAULT_TITLE
+    if session_title and session_title.strip():
+        title_line = None
+    if day.sessions.filter(title__iexact=title).exists():
+        errors.append(
+            LineError(
+                title_line,
+                f'{day} already has a session "{title}": choose another title for these notes',
+            )
+        )
+    order = (day.sessions.aggregate(last=Max("order"))["last"] or 0) + 1
+    session = Session(
+        day=day, title=title, kind=SessionKind.DISCUSSION, order=order, notes=plan.notes
+    )
+    session_label = f'session "{title}"'
+    if plan.notes:
+        points = sum(1 for line in plan.notes.splitlines() if line.startswith("- "))
+        session_label += f" with {points} point{'s' if points != 1 else ''} in its notes"
+    rows = [(session, title_line, session_label)]
+    for update in plan.updates:
+        row = StatusUpdate(
+            session=session,
+            priority_area=update.area,
+            status=update.status,
+            headline=update.headline,
+            body=update.body,
+            delivery=update.delivery,
+            reported_by=update.reported_by,
+            saved_by=user,
+        )
+        label = (
+            f'status update of "{update.area.name}": {row.get_status_display()}, '
+            f'"{_short(update.headline)}"'
+        )
+        if update.delivery == Delivery.IN_WRITING:
+            label += " (in writing)"
+        rows.append((row, update.line, label))
+    owners = _owner_names({outcome.owner for outcome in plan.outcomes if outcome.owner})
+    positions = Counter()
+    for outcome in plan.outcomes:
+        positions[outcome.model] += 1
+        row = outcome.model(
+            session=session,
+            priority_area=outcome.area,
+            text=outcome.text,
+            order=positions[outcome.model],
+        )
+        label = outcome.model._meta.verbose_name
+        if outcome.model is ActionItem:
+            row.owner = owners.get(outcome.owner.lower(), outcome.owner)
+            label += f" for {row.owner}"
+        if outcome.area is not None:
+            label += f' ("{outcome.area.name}")'
+        rows.append((row, outcome.line, f"{label}: {_short(outcome.text)}"))
+
+    for row, line, label in rows:
+        try:
+            row.full_clean(exclude=PARENTS, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors.append(LineError(line, f"{label}: {validation_messages(error)}"))
+    if errors:
+        raise NotesError(errors)
+
+    changes = []
+    with transaction.atomic():
+        for row, line, label in rows:
+            try:
+                row.save()
+            except IntegrityError as error:
+                raise NotesError([LineError(line, f"{label}: {error}")]) from None
+            changes.append(NoteChange("add", type(row), label, line=line))
+        if dry_run:
+            transaction.set_rollback(True)
+    return changes
+
+
+def _owner_names(nicks):
+    """{nick, lower-cased: person's name} for the nicks that people have."""
+    if not nicks:
+        return {}
+    query = Q()
+    for nick in nicks:
+        query |= Q(irc_nick__iexact=nick)
+    return {
+        nick.lower(): name
+        for nick, name in Person.objects.filter(query).values_list("irc_nick", "name")
+    }
+
+
+def count_changes(changes):
+    """'1 session, 2 status updates and 1 decision': what ``changes`` create, by kind."""
+    counts = Counter(change.model for change in changes)
+    parts = [
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in counts.items()
+    ]
+    if len(parts) > 1:
+        return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return "".join(parts) or "nothing"
+
+
+def _short(text):
+    return Truncator(" ".join(text.split())).chars(80)
