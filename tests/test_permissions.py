@@ -28,6 +28,7 @@ from tests.factories import (
     ActionItemFactory,
     DecisionFactory,
     EditorFactory,
+    PersonFactory,
     RiskFactory,
     StatusUpdateFactory,
     UserFactory,
@@ -48,6 +49,8 @@ PUBLIC_PAGES = {
     "priorities:priority-list",
     "priorities:priority-detail",
     "priorities:search",
+    "priorities:decision-list",
+    "priorities:action-list",
     "priorities:updates-feed",
     "priorities:priority-feed",
     "priorities:meetup-feed",
@@ -63,6 +66,7 @@ EDITOR_RIGHTS = {
     "priorities.decision": {"add", "change", "delete", "view"},
     "priorities.actionitem": {"add", "change", "delete", "view"},
     "priorities.risk": {"add", "change", "delete", "view"},
+    "priorities.person": {"add", "change", "view"},
     "auth.user": set(),
     "auth.group": set(),
 }
@@ -105,6 +109,8 @@ MODEL_PAGES = {
     "<object>/history/<version>/": "restore",
     "<object>/password/": "password",
     "import/": "import",
+    "notes/": "notes",
+    "<object>/notes/": "notes",
 }
 
 
@@ -124,6 +130,7 @@ def expected_for_model_page(model, page, role):
         "restore": model in EDITOR_HISTORY,
         "password": False,
         "import": {"add", "change"} <= rights,
+        "notes": "add" in EDITOR_RIGHTS["priorities.session"],
     }[page]
     if page == "redirect":
         return 302
@@ -175,6 +182,7 @@ def site():
         "priorities.decision": session.decisions.get(),
         "priorities.actionitem": session.action_items.get(),
         "priorities.risk": session.risks.get(),
+        "priorities.person": PersonFactory(),
         "auth.user": UserFactory(is_staff=True),
         "auth.group": Group.objects.get(name="Editors"),
     }

@@ -116,6 +116,8 @@ def public_urls(day):
         "day": day.get_absolute_url(),
         "priorities": reverse("priorities:priority-list"),
         "priority": area.get_absolute_url(),
+        "decisions": reverse("priorities:decision-list"),
+        "actions": reverse("priorities:action-list"),
     }
     with contextlib.suppress(NoReverseMatch):
         urls["search"] = reverse("priorities:search") + "?q=neutron"

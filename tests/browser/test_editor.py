@@ -81,3 +81,44 @@ def test_editor_adds_a_status_update_and_a_decision_and_sees_them_on_the_day(
     decision_item = page.locator(f"#{session.anchor} #{decision.anchor}")
     expect(decision_item).to_contain_text("The scheduler interface gets a weekly review slot")
     expect(decision_item.locator("strong")).to_have_text("weekly")
+
+
+QUICK_NOTES = """\
+#startmeeting Day 1 wrap-up
+#topic Scheduler split
+#status slow-progress Interface agreed on the whiteboard; the patches still wait for review
+#info The series detaching Service from Compute Node stays the top priority
+#agreed The interface drawn on the whiteboard is the target for Kilo
+#action scheduler-team Write the whiteboard interface up as a spec update
+#topic Process
+#info Reviews are not getting worse, which is some stability
+"""
+
+
+def test_editor_adds_quick_notes_previews_them_and_confirms(page, demo_day, editor):
+    log_in(page, editor)
+    page.goto(reverse("admin:priorities_day_changelist"))
+    page.get_by_role("link", name="Add quick notes").click()
+    page.get_by_label("Day").select_option(label=str(demo_day))
+    page.get_by_label("Notes").fill(QUICK_NOTES)
+    page.get_by_role("button", name="Preview").click()
+
+    preview = page.locator(".notes-changes")
+    expect(preview.locator("li")).to_have_count(4)
+    expect(preview).to_contain_text('session "Day 1 wrap-up" with 1 point in its notes')
+    expect(preview).to_contain_text("line 3: create status update of \"Scheduler split\"")
+    save_screenshot(page, "admin-quick-notes", full_page=True)
+    assert not Session.objects.filter(title="Day 1 wrap-up").exists()
+
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "1 session, 1 status update, 1 decision and 1 action item"
+    )
+    session = Session.objects.get(day=demo_day, title="Day 1 wrap-up")
+    assert session.updates.get().saved_by == editor
+
+    page.goto(session.get_absolute_url())
+    section = page.locator(f"#{session.anchor}")
+    expect(section.get_by_role("heading", name="Process")).to_be_visible()
+    expect(section).to_contain_text("The interface drawn on the whiteboard is the target")
+    expect(section).to_contain_text("scheduler-team")

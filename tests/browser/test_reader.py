@@ -111,3 +111,36 @@ def test_no_page_scrolls_sideways_on_a_phone(new_page, demo_day):
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{name} ({url}) is {width}px wide"
+
+
+def test_reader_filters_the_decision_register_and_follows_a_decision_to_its_day(page, demo_day):
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Decisions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Decision register")
+    page.get_by_label("Text contains").fill("devstack")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"/decisions/\?.*q=devstack"))
+    decision = demo_day.sessions.get(decisions__text__icontains="devstack").decisions.get()
+    save_screenshot(page, "decisions", full_page=True)
+
+    page.locator(f'a[href="{decision.get_absolute_url()}"]').first.click()
+    expect(page).to_have_url(re.compile(rf"/days/1/#{decision.anchor}$"))
+    expect(page.locator(f"#{decision.anchor}")).to_be_in_viewport()
+
+
+def test_reader_sees_what_changed_and_which_areas_had_no_lead_present(page, demo_day):
+    page.goto(demo_day.get_absolute_url())
+    api = page.locator("section#area-api-v2-1")
+    expect(api.locator(".absent-leads")).to_contain_text("No lead present")
+    expect(api.locator(".update-card")).to_contain_text("In writing")
+    expect(api.locator(".area-change")).to_contain_text("New")
+    expect(page.locator(".absent-leads")).to_have_count(1)
+    box = api.bounding_box()
+    margin = 16
+    clip = {
+        "x": box["x"] - margin,
+        "y": box["y"] - margin,
+        "width": box["width"] + 2 * margin,
+        "height": box["height"] + 2 * margin,
+    }
+    save_screenshot(page, "day-absent-lead", full_page=True, clip=clip)
