@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -38,8 +38,8 @@ from .report import day_report, report_filename, reports_zip
 from .report_import import ReportError, import_report
 
 
-class SafeAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete widget, shown again after a damaged value without crashing.
+class ValidKeysOnlyMixin:
+    """Django's autocomplete widgets, shown again after a damaged value without crashing.
 
     Django looks the submitted value up to show it selected; a value that is not a key at all
     (say ``abc``) would make that lookup raise. Such a value is simply not shown: the field
@@ -47,7 +47,10 @@ class SafeAutocompleteSelect(AutocompleteSelect):
     """
 
     def optgroups(self, name, value, attr=None):
-        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        related = self.field.remote_field
+        opts = related.model._meta
+        # A foreign key names the field it points at; a many-to-many points at the key.
+        target = opts.get_field(related.field_name) if hasattr(related, "field_name") else opts.pk
         valid = []
         for item in value:
             try:
@@ -56,6 +59,32 @@ class SafeAutocompleteSelect(AutocompleteSelect):
                 continue
             valid.append(item)
         return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteSelect(ValidKeysOnlyMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(ValidKeysOnlyMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A many-to-many field that calls a key the database cannot hold an invalid choice.
+
+    Django checks each submitted key with a query; ``abc`` or a key too large for the column
+    would make that query raise instead of giving the field's error.
+    """
+
+    def clean(self, value):
+        for key in value or ():
+            if not _all_keys(self.queryset.model, [key]):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": key},
+                )
+        return super().clean(value)
 
 
 class EditorTextMixin:
@@ -74,6 +103,17 @@ class EditorTextMixin:
                 SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class CarriesVersionMixin(EditorTextMixin):
@@ -214,22 +254,46 @@ class DayInline(EditorInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceForm(forms.ModelForm):
+    """An attendee's row: the meetup's days as checkboxes, listed once for every row."""
+
+    #: [(day id, "Day 1 (2015-01-26)")]: set by ``AttendanceInline.get_formset``.
+    day_choices = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].widget = forms.CheckboxSelectMultiple(choices=self.day_choices)
+
+
+class AttendanceInline(EditorTextMixin, admin.TabularInline):
     """Who came, one row a person, ticking the days they were in the room."""
 
     model = Attendance
+    form = AttendanceForm
     fields = ["person", "days"]
     autocomplete_fields = ["person"]
     extra = 1
+    max_num = 500
     verbose_name = "attendee"
     verbose_name_plural = "attendance (save new days first: only saved days can be ticked)"
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person", "meetup")
+            .prefetch_related("days")
+        )
+
     def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.max_num)
         formset = super().get_formset(request, obj, **kwargs)
-        days = formset.form.base_fields["days"]
-        days.queryset = obj.days.order_by("number") if obj else Day.objects.none()
-        days.widget = forms.CheckboxSelectMultiple(choices=days.choices)
-        days.label_from_instance = lambda day: f"Day {day.number} ({day.date.isoformat()})"
+        days = obj.days.order_by("number") if obj else Day.objects.none()
+        # Only the meetup's own days validate; the form class is made for this request.
+        formset.form.base_fields["days"].queryset = days
+        formset.form.day_choices = [
+            (day.pk, f"Day {day.number} ({day.date.isoformat()})") for day in days
+        ]
         return formset
 
 

@@ -397,12 +397,19 @@ def load_demo():
                 slug=slug,
             )
 
+        def set_related(manager, objects):
+            """Make a many-to-many relation the demo's again; count it as a row changed."""
+            before = set(manager.values_list("pk", flat=True))
+            if before != {obj.pk for obj in objects}:
+                manager.set(objects)
+                summary["updated" if before else "created"] += 1
+
         for slug, names in LEADS.items():
             people = [upsert(Person, {}, name=name) for name in names]
-            areas[slug].leads.set(people)
+            set_related(areas[slug].leads, people)
             for person in people:
                 attendance = upsert(Attendance, {}, meetup=meetup, person=person)
-                attendance.days.set([] if person.name in ABSENT_ON_DAY_1 else [day])
+                set_related(attendance.days, [] if person.name in ABSENT_ON_DAY_1 else [day])
 
         sessions = {
             order: upsert(

@@ -426,7 +426,7 @@ class Day(VersionedModel):
             report = reports[previous.priority_area_id]
             report.previous = previous
             report.previous_when = previous.session.day.described_from(self)
-        attendee_ids = set(self.attendances.values_list("person_id", flat=True))
+        attendee_ids = set(self.attendances.order_by().values_list("person_id", flat=True))
         for report in reports.values():
             if report.latest is not None:
                 report.change = StatusChange.since(report.latest.status, report.previous, self)
@@ -527,7 +527,7 @@ class Session(VersionedModel):
 class Person(models.Model):
     """Someone who leads a priority area or attends meetups."""
 
-    name = models.CharField(max_length=200, unique=True, validators=[validate_label])
+    name = models.CharField(max_length=200, validators=[validate_label])
     irc_nick = models.CharField(
         "IRC nick",
         max_length=50,
@@ -540,6 +540,11 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name_plural = "people"
         constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="person_name_unique",
+                violation_error_message="There is already a person with this name.",
+            ),
             models.UniqueConstraint(
                 Lower("irc_nick"),
                 condition=~Q(irc_nick=""),
@@ -664,7 +669,7 @@ class StatusUpdateQuerySet(models.QuerySet):
             .annotate(last_id=Subquery(last))
             .values("last_id")
         )
-        return self.filter(pk__in=last_ids).select_related("session__day__meetup")
+        return self.filter(pk__in=last_ids).select_related("session__day__meetup").order_by()
 
     def for_priority_area(self, area):
         """An area's timeline across days and meetups, newest first."""

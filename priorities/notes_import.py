@@ -127,6 +127,8 @@ def parse_notes(text):
     """Read the notes into a list of ``Command`` and ``LineError``, one per line at most."""
     parsed = []
     ended_at = None
+    # A byte order mark (Windows editors write one) would hide the first line's command.
+    text = text.removeprefix("\ufeff")
     for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
         line = raw.strip()
         if not line:
@@ -239,6 +241,7 @@ class PlannedOutcome:
     text: str
     area: PriorityArea | None = None
     owner: str = ""
+    topic: str = ""  # the general topic it comes under, when that names no priority area
 
 
 @dataclass
@@ -392,8 +395,9 @@ class _Planner:
 
     def add_outcome(self, command, model, **values):
         area = self.topic.area if self.topic else None
+        topic = self.topic.text if self.topic and area is None else ""
         self.result.outcomes.append(
-            PlannedOutcome(command.line, model, command.text, area, **values)
+            PlannedOutcome(command.line, model, command.text, area, topic=topic, **values)
         )
 
     def close_topic(self):
@@ -535,6 +539,9 @@ def import_notes(day, text, *, session_title=None, user=None, dry_run=False):
             label += f" for {row.owner}"
         if outcome.area is not None:
             label += f' ("{outcome.area.name}")'
+        elif outcome.topic:
+            # Said so in the preview: a topic meant as an area but named differently.
+            label += f' (topic "{_short(outcome.topic)}", no priority area)'
         rows.append((row, outcome.line, f"{label}: {_short(outcome.text)}"))
 
     for row, line, label in rows:

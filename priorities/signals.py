@@ -1,5 +1,7 @@
-"""Keep ``ContentVersion`` moving: any change to what the site shows bumps it."""
+"""Keep ``ContentVersion`` moving: any change to what the site shows bumps it. Also the one
+data rule a constraint cannot hold: attendance is for days of its own meetup."""
 
+from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -46,3 +48,17 @@ def relation_changed(sender, action, **kwargs):
         return
     if action == "post_clear" or (action in ("post_add", "post_remove") and kwargs["pk_set"]):
         ContentVersion.bump()
+
+
+@receiver(m2m_changed, sender=Attendance.days.through)
+def attendance_days_belong_to_its_meetup(sender, instance, action, reverse, pk_set, **kwargs):
+    """Someone at one meetup cannot be ticked present on a day of another, whichever side
+    the days are added from (the admin's inline only offers the meetup's days anyway)."""
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:
+        strays = Attendance.objects.filter(pk__in=pk_set).exclude(meetup_id=instance.meetup_id)
+    else:
+        strays = Day.objects.filter(pk__in=pk_set).exclude(meetup_id=instance.meetup_id)
+    if strays.exists():
+        raise ValidationError("Attendance can only be recorded for days of its own meetup.")

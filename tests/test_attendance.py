@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
 from priorities.demo import load_demo
@@ -97,8 +98,9 @@ def test_recording_attendance_shows_on_the_next_request(client, day, api):
     attendance = AttendanceFactory(meetup=day.meetup, days=[day])
     assert ABSENT in area_text(client, day, api)
 
+    lead_attendance = AttendanceFactory(meetup=day.meetup, person=api.leads.last())
     version = ContentVersion.current()[0]
-    AttendanceFactory(meetup=day.meetup, person=api.leads.last()).days.add(day)
+    lead_attendance.days.add(day)
     assert ContentVersion.current()[0] > version
     assert ABSENT not in area_text(client, day, api)
 
@@ -122,6 +124,27 @@ def test_irc_nicks_are_unique_whatever_their_case_but_may_be_left_blank():
     PersonFactory(irc_nick="")
     with pytest.raises(ValidationError, match="already has this IRC nick"):
         Person(name="Someone else", irc_nick="CYeoh").full_clean()
+
+
+def test_person_names_are_unique_whatever_their_case():
+    PersonFactory(name="Dan Smith")
+    with pytest.raises(ValidationError, match="already a person with this name"):
+        Person(name="dan smith").full_clean()
+
+
+def test_attendance_is_only_for_days_of_its_own_meetup(day):
+    other_day = DayFactory(
+        meetup=MeetupFactory(
+            start_date=datetime.date(2016, 1, 1), end_date=datetime.date(2016, 1, 2)
+        )
+    )
+    attendance = AttendanceFactory(meetup=day.meetup, days=[day])
+    # Each in its own transaction: the refused add leaves the surrounding one unusable.
+    with pytest.raises(ValidationError, match="days of its own meetup"), transaction.atomic():
+        attendance.days.add(other_day)
+    with pytest.raises(ValidationError, match="days of its own meetup"), transaction.atomic():
+        other_day.attendances.add(attendance)
+    assert list(attendance.days.all()) == [day]
 
 
 def test_a_person_name_stays_a_plain_one_line_label():
@@ -153,6 +176,19 @@ def test_demo_gives_every_area_a_lead_and_is_still_idempotent():
     assert summary["created"] == summary["updated"] == 0
     assert not Person.objects.filter(led_areas=None).exists()
     assert Attendance.objects.filter(days=None).count() == 2
+
+
+def test_loading_the_demo_again_restores_its_leads_and_attendance_and_says_so():
+    load_demo()
+    api_lead = Person.objects.get(name="API v2.1 lead")
+    api_lead.led_areas.clear()
+    api_lead.attendances.get().days.add(Day.objects.get())
+
+    summary = load_demo()
+
+    assert summary["updated"] == 2
+    assert api_lead.led_areas.get().slug == "api-v2-1"
+    assert not api_lead.attendances.get().days.exists()
 
 
 class TestAdmin:
@@ -189,6 +225,27 @@ class TestAdmin:
         )
         assert not Attendance.objects.exists()
 
+    @pytest.mark.parametrize("bad", ["abc", "99999999999999999999999", "-1"])
+    def test_a_damaged_attendance_row_is_refused_with_a_message(self, admin_client, day, bad):
+        url = reverse("admin:priorities_meetup_change", args=[day.meetup.pk])
+        data = form_data(admin_client.get(url).content.decode())
+        for field, value in (("person", bad), ("days", [str(day.pk), bad])):
+            row = {"attendances-0-person": str(PersonFactory().pk), "attendances-0-days": []}
+            row[f"attendances-0-{field}"] = value
+            response = admin_client.post(url, {**data, **row})
+            assert response.status_code == 200
+            assert any("valid" in error for error in errors_shown(response.content.decode()))
+        assert not Attendance.objects.exists()
+
+    @pytest.mark.parametrize("bad", ["abc", "99999999999999999999999"])
+    def test_a_damaged_lead_is_refused_with_a_message(self, admin_client, api, bad):
+        url = reverse("admin:priorities_priorityarea_change", args=[api.pk])
+        data = form_data(admin_client.get(url).content.decode())
+        response = admin_client.post(url, {**data, "leads": [str(api.leads.first().pk), bad]})
+        assert response.status_code == 200
+        assert f"“{bad}” is not a valid value." in errors_shown(response.content.decode())
+        assert api.leads.count() == 2
+
     def test_priority_area_leads_are_chosen_among_people(self, admin_client, api):
         page = admin_client.get(reverse("admin:priorities_priorityarea_changelist"))
         assert "Christopher, Ken&#x27;ichi" in page.content.decode()
@@ -206,8 +263,18 @@ class TestAdmin:
         assert Person.objects.get().irc_nick == "oomichi"
 
         url = reverse("admin:priorities_meetup_change", args=[day.meetup.pk])
-        data = form_data(editor_client.get(url).content.decode())
-        editor_client.post(url, data)
+        page = editor_client.get(url)
+        assert page.status_code == 200  # editors may view a meetup, attendance included
+        data = form_data(page.content.decode())
+        data.update(
+            {
+                "attendances-TOTAL_FORMS": "1",
+                "attendances-INITIAL_FORMS": "0",
+                "attendances-0-person": str(Person.objects.get().pk),
+                "attendances-0-days": [str(day.pk)],
+            }
+        )
+        assert editor_client.post(url, data).status_code == 403
         assert not Attendance.objects.exists()
 
     def test_a_duplicate_nick_is_refused_with_a_message(self, admin_client):

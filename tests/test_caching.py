@@ -140,3 +140,26 @@ def test_the_page_cache_can_be_switched_off(client, update, settings, django_ass
     client.get(url)
     with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_a_new_release_gives_new_etags_and_cache_keys(client, update, monkeypatch):
+    """Code and templates change pages too: a deployment must not be answered with a 304 or
+    a cached page from before it."""
+    from priorities import caching
+
+    url = update.session.day.get_absolute_url()
+    first = client.get(url)
+    monkeypatch.setattr(caching, "release", lambda: "next-release")
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert "next-release" in again["ETag"]
+
+
+def test_the_release_fingerprint_is_stable_and_covers_templates_and_code():
+    from priorities import caching
+
+    assert caching.release() == caching.release.__wrapped__()
+    roots = [root for root, _pattern in caching.RELEASE_SOURCES]
+    assert caching.settings.BASE_DIR / "templates" in roots
+    assert caching.APP_DIR in roots

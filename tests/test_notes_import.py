@@ -294,6 +294,15 @@ def test_outcomes_are_tied_to_the_current_topics_area(areas):
     ]
 
 
+def test_the_preview_says_when_outcomes_under_a_topic_are_tied_to_no_area(day, areas):
+    changes = import_notes(
+        day, lines("#topic Upgrades", "#agreed expand/contract it is"), dry_run=True
+    )
+    assert str(changes[-1]) == (
+        'create decision (topic "Upgrades", no priority area): expand/contract it is'
+    )
+
+
 def test_topic_text_is_escaped_so_it_cannot_break_the_markdown_of_the_notes():
     typed = "*Not* [a](javascript:x) `code` <b>bold</b> &amp; snake_case #"
     heading = f"#### {heading_markdown(typed)}"
@@ -554,6 +563,13 @@ class TestCommand:
         assert f"Created 1 session and 1 status update in {day}." in out
         assert StatusUpdate.objects.get().headline == "Going — ✓"
 
+    def test_a_byte_order_mark_does_not_hide_the_first_command(self, day, tmp_path):
+        path = tmp_path / "notes.txt"
+        path.write_bytes("\ufeff#startmeeting From Notepad\n#agreed keep it".encode())
+        self.run(str(path), "--day", "nova-kilo-midcycle/1")
+        assert Session.objects.get().title == "From Notepad"
+        assert parse_notes("\ufeff#topic Cells v2")[0].name == "topic"
+
     def test_it_reads_stdin_given_as_a_dash(self, day, monkeypatch):
         stdin = io.TextIOWrapper(io.BytesIO("#agreed on Ünicode\n".encode()), encoding="ascii")
         monkeypatch.setattr(sys, "stdin", stdin)
@@ -579,6 +595,8 @@ class TestCommand:
             ("nowhere/1", 'There is no meetup "nowhere".'),
             ("nova-kilo-midcycle/9", 'The meetup "nova-kilo-midcycle" has no day 9.'),
             ("nova-kilo-midcycle", "--day takes <meetup-slug>/<n>"),
+            ("nova-kilo-midcycle/²", "--day takes <meetup-slug>/<n>"),
+            ("nova-kilo-midcycle/99999", "--day takes <meetup-slug>/<n>"),
         ],
     )
     def test_an_unknown_day_exits_with_status_1(self, day, value, message, capsys):

@@ -106,10 +106,10 @@ def hostile_day(batch):
     session = SessionFactory(
         day=day, title=all_on_one_line, facilitator=all_on_one_line, notes=everything
     )
-    for hostile in batch:
+    for position, hostile in enumerate(batch):
         area = PriorityAreaFactory(description=text(hostile))
-        lead, _created = Person.objects.get_or_create(name=line(hostile) or "Lead")
-        area.leads.add(lead)
+        # Numbered: names are unique whatever their case, and two notes may differ in case only.
+        area.leads.add(Person.objects.create(name=f"{line(hostile)[:190]} {position}"))
         StatusUpdateFactory(
             session=session,
             priority_area=area,

@@ -10,6 +10,7 @@ from django.contrib.auth.management import create_permissions
 import django.db.models.functions.text
 import priorities.models
 from django.db import migrations, models
+from django.utils import timezone
 
 EDITORS = "Editors"
 EDITOR_PERMISSIONS = ["view_person", "add_person", "change_person", "view_attendance"]
@@ -23,7 +24,10 @@ def leads_text_to_people(apps, schema_editor):
         for name in names:
             # validate_label forbids these in a person's name; the report uses them.
             clean_name = " ".join(name.translate(str.maketrans("*[]", "   ")).split())[:200]
-            person, _created = Person.objects.get_or_create(name=clean_name or "Unnamed lead")
+            clean_name = clean_name or "Unnamed lead"
+            person = Person.objects.filter(name__iexact=clean_name).first()
+            if person is None:
+                person = Person.objects.create(name=clean_name)
             area.leads.add(person)
 
 
@@ -50,6 +54,12 @@ def give_editors_people_permissions(apps, schema_editor):
     )
 
 
+def bump_content_version(apps, schema_editor):
+    """Pages change shape with this migration: cached copies and ETags must not outlive it."""
+    ContentVersion = apps.get_model("priorities", "ContentVersion")
+    ContentVersion.objects.update(version=models.F("version") + 1, changed_at=timezone.now())
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -68,14 +78,14 @@ class Migration(migrations.Migration):
             name='Person',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, validators=[priorities.models.validate_label])),
+                ('name', models.CharField(max_length=200, validators=[priorities.models.validate_label])),
                 ('irc_nick', models.CharField(blank=True, help_text='As typed in the meeting channel; quick notes map #action owners by it.', max_length=50, verbose_name='IRC nick')),
                 ('affiliation', models.CharField(blank=True, max_length=200)),
             ],
             options={
                 'verbose_name_plural': 'people',
                 'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('irc_nick'), condition=models.Q(('irc_nick', ''), _negated=True), name='person_irc_nick_unique', violation_error_message='Someone else already has this IRC nick.'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='person_name_not_empty', violation_error_message='A person needs a name.')],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='person_name_unique', violation_error_message='There is already a person with this name.'), models.UniqueConstraint(django.db.models.functions.text.Lower('irc_nick'), condition=models.Q(('irc_nick', ''), _negated=True), name='person_irc_nick_unique', violation_error_message='Someone else already has this IRC nick.'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='person_name_not_empty', violation_error_message='A person needs a name.')],
             },
         ),
         migrations.AddField(
@@ -102,4 +112,5 @@ class Migration(migrations.Migration):
             name='leads_text',
         ),
         migrations.RunPython(give_editors_people_permissions, migrations.RunPython.noop),
+        migrations.RunPython(bump_content_version, bump_content_version),
     ]

@@ -106,7 +106,7 @@ def test_editor_adds_quick_notes_previews_them_and_confirms(page, demo_day, edit
     preview = page.locator(".notes-changes")
     expect(preview.locator("li")).to_have_count(4)
     expect(preview).to_contain_text('session "Day 1 wrap-up" with 1 point in its notes')
-    expect(preview).to_contain_text("line 3: create status update of \"Scheduler split\"")
+    expect(preview).to_contain_text('line 3: create status update of "Scheduler split"')
     save_screenshot(page, "admin-quick-notes", full_page=True)
     assert not Session.objects.filter(title="Day 1 wrap-up").exists()
 

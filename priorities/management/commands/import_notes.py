@@ -1,3 +1,4 @@
+import re
 import sys
 from argparse import RawDescriptionHelpFormatter
 
@@ -52,7 +53,8 @@ class Command(BaseCommand):
 
     def find_day(self, value):
         slug, _slash, number = value.rpartition("/")
-        if not slug or not number.isdigit():
+        # Day numbers as the URLs take them: 1 to 4 ASCII digits ("²" is a digit to isdigit()).
+        if not slug or not re.fullmatch(r"[0-9]{1,4}", number):
             raise CommandError(
                 f'--day takes <meetup-slug>/<n>, e.g. nova-kilo-midcycle/1, not "{value}"'
             )
@@ -66,11 +68,11 @@ class Command(BaseCommand):
     def read(self, file, stdin):
         try:
             if file != "-":
-                with open(file, encoding="utf-8") as notes:
+                with open(file, encoding="utf-8-sig") as notes:
                     return notes.read()
             stream = stdin or sys.stdin
             if hasattr(stream, "buffer"):
-                return stream.buffer.read().decode("utf-8")
+                return stream.buffer.read().decode("utf-8-sig")
             return stream.read()
         except (OSError, UnicodeDecodeError) as error:
             name = "stdin" if file == "-" else file
