@@ -24,7 +24,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import condition
 
 from .models import ContentVersion
@@ -75,41 +76,86 @@ def page_last_modified(request, *args, **kwargs):
     return content_version(request)[1]
 
 
+def _path_hash(request):
+    return hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
+def _seen_key(request):
+    """Set while the page cache holds some version of this path's page."""
+    return f"page-seen:{release()}:{request.method}:{_path_hash(request)}"
+
+
 def _cache_key(request):
     version, changed_at = content_version(request)
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    path = _path_hash(request)
     return f"page:{release()}:{version}:{changed_at.timestamp():.6f}:{request.method}:{path}"
 
 
-def cached_page(view):
-    """Serve anonymous GET requests from the page cache (see the module docstring)."""
+def _cacheable_request(request):
+    """A request the page cache may answer or fill: an anonymous reader's GET or HEAD.
 
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        cacheable = (
-            settings.PAGE_CACHE_SECONDS > 0
-            and request.method in ("GET", "HEAD")
-            and not request.user.is_authenticated
-        )
-        if not cacheable:
-            return view(request, *args, **kwargs)
-        key = _cache_key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200 and not response.streaming:
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+    It is decided before sessions and authentication have run, so "anonymous" means "sends
+    no session cookie": whoever has one (an editor, or a reader after logging out) is served
+    by the full stack, never from the cache.
+    """
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+class PageCacheMiddleware:
+    """Answer anonymous readers from the page cache before the rest of the stack runs.
+
+    Placed right after WhiteNoise: a hit costs the content version's query and a cache read,
+    not sessions, authentication, CSRF and messages. Pages are stored on the way out, with
+    every header the inner middleware added, when ``reader_page`` marked them cacheable (a
+    200 built for an anonymous reader) and they set no cookie. The outer middleware (security
+    headers, Content-Security-Policy, Permissions-Policy) adds its headers to hits as well.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        # Only a path cached before is worth the content version's query: other pages (feeds,
+        # search, the admin's login) pay one cache read and nothing else.
+        seen_key = _seen_key(request)
+        if cache.get(seen_key):
+            stored = cache.get(_cache_key(request))
+            if stored is not None:
+                return _replay(request, *stored)
+        response = self.get_response(request)
+        if (
+            getattr(response, "page_cacheable", False)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+        ):
+            page = (response.content, dict(response.headers))
+            cache.set_many({_cache_key(request): page, seen_key: True}, settings.PAGE_CACHE_SECONDS)
         return response
 
-    return cached_view
+
+def _replay(request, content, headers):
+    """A stored page, or ``304 Not Modified`` when the browser holds it already."""
+    response = get_conditional_response(
+        request,
+        etag=headers.get("ETag"),
+        last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
+    )
+    if response is None:
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response.headers[name] = value
+    else:
+        for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires"):
+            if name in headers:
+                response.headers[name] = headers[name]
+    return response
 
 
 def reader_page(view):
@@ -118,15 +164,17 @@ def reader_page(view):
     Browsers are told to revalidate every time (``no-cache``), which costs them one cheap
     request and means an editor's change is visible on the next request.
     """
-    conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(
-        cached_page(view)
-    )
+    conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(view)
 
     @wraps(view)
     def reader_view(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
         patch_cache_control(response, no_cache=True, private=request.user.is_authenticated)
         patch_vary_headers(response, ["Cookie"])
+        # For PageCacheMiddleware: this response may be kept for other anonymous readers.
+        response.page_cacheable = not request.user.is_authenticated
         return response
 
     return reader_view

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from priorities.models import ContentVersion
@@ -163,3 +165,70 @@ def test_the_release_fingerprint_is_stable_and_covers_templates_and_code():
     roots = [root for root, _pattern in caching.RELEASE_SOURCES]
     assert caching.settings.BASE_DIR / "templates" in roots
     assert caching.APP_DIR in roots
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Vary",
+)
+
+
+def test_a_page_served_from_the_cache_carries_the_same_headers(client, update):
+    for url in reader_urls(update):
+        first = client.get(url)
+        cached = client.get(url)
+        for name in SECURITY_HEADERS:
+            if first.has_header(name):
+                assert cached[name] == first[name], (url, name)
+        assert cached.has_header("Content-Security-Policy")
+
+
+def test_a_cache_hit_answers_304_to_a_browser_holding_the_page(
+    client, update, django_assert_num_queries
+):
+    url = update.session.day.get_absolute_url()
+    first = client.get(url)
+    client.get(url)  # now in the cache
+    with django_assert_num_queries(1):
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again.content == b""
+
+
+def test_a_cache_hit_skips_sessions_and_authentication(client, update, monkeypatch):
+    url = update.session.day.get_absolute_url()
+    client.get(url)
+
+    def no_session(*args, **kwargs):
+        raise AssertionError("the session was read for a cached page")
+
+    monkeypatch.setattr(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request", no_session
+    )
+    assert client.get(url).status_code == 200
+
+
+def test_a_reader_sending_a_session_cookie_is_served_by_the_full_stack(client, update, settings):
+    url = update.session.day.get_absolute_url()
+    client.get(url)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    # The page was built (its queries ran) rather than replayed for one query.
+    assert len(queries) > 5
+
+
+def test_pages_that_are_not_reader_pages_pay_no_extra_query(client, django_assert_num_queries):
+    client.get(reverse("admin:login"))
+    with django_assert_num_queries(0):
+        assert client.get(reverse("admin:login")).status_code == 200
