@@ -77,7 +77,8 @@ def page_last_modified(request, *args, **kwargs):
 
 
 def _path_hash(request):
-    return hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The whole address: pages show it (the print header), so each host and scheme has its own.
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
 
 def _seen_key(request):

@@ -232,3 +232,12 @@ def test_pages_that_are_not_reader_pages_pay_no_extra_query(client, django_asser
     client.get(reverse("admin:login"))
     with django_assert_num_queries(0):
         assert client.get(reverse("admin:login")).status_code == 200
+
+
+def test_each_host_gets_its_own_cached_page(client, update, settings):
+    settings.ALLOWED_HOSTS = ["notes.example.org", "testserver"]
+    url = update.session.day.get_absolute_url()
+    client.get(url)
+    other = client.get(url, HTTP_HOST="notes.example.org").content.decode()
+    assert f"http://notes.example.org{url}" in other
+    assert "http://testserver" not in other
