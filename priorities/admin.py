@@ -537,8 +537,16 @@ class PriorityAreaAdmin(EditorAdmin):
 
 @admin.register(Person)
 class PersonAdmin(EditorAdmin):
-    list_display = ["name", "irc_nick", "affiliation"]
+    list_display = ["name", "irc_nick", "affiliation", "areas_led"]
+    list_filter = [("led_areas", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "irc_nick", "affiliation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("led_areas")
+
+    @admin.display(description="leads")
+    def areas_led(self, person):
+        return ", ".join(area.name for area in person.led_areas.all())
 
 
 @admin.register(StatusUpdate)

@@ -294,3 +294,14 @@ def test_meetup_page_links_to_its_decisions_and_actions(client, day):
     html = client.get(day.meetup.get_absolute_url()).content.decode()
     assert 'href="/decisions/?meetup=kilo"' in html
     assert 'href="/actions/?meetup=kilo"' in html
+
+
+def test_people_list_says_which_areas_each_person_leads(admin_client, api):
+    response = admin_client.get(reverse("admin:priorities_person_changelist"))
+    rows = {person.name: person for person in response.context["cl"].result_list}
+    assert set(rows) == {"Christopher", "Ken'ichi"}
+    assert "API v2.1" in response.content.decode()
+    filtered = admin_client.get(
+        reverse("admin:priorities_person_changelist"), {"led_areas__id__exact": api.pk}
+    )
+    assert len(filtered.context["cl"].result_list) == 2
