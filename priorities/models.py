@@ -91,14 +91,6 @@ class StatusChange:
     previous_status: Status | None = None
     previous_when: str = ""
 
-    @classmethod
-    def since(cls, status, previous_update, day):
-        """``status`` on ``day`` against ``previous_update`` (with its session's day loaded)."""
-        if previous_update is None:
-            return cls(Status(status))
-        previous_day = previous_update.session.day
-        return cls(Status(status), Status(previous_update.status), previous_day.described_from(day))
-
     @property
     def trend(self):
         if self.previous_status is None:
@@ -429,7 +421,12 @@ class Day(VersionedModel):
         attendee_ids = set(self.attendances.order_by().values_list("person_id", flat=True))
         for report in reports.values():
             if report.latest is not None:
-                report.change = StatusChange.since(report.latest.status, report.previous, self)
+                status = Status(report.latest.status)
+                report.change = (
+                    StatusChange(status, Status(report.previous.status), report.previous_when)
+                    if report.previous
+                    else StatusChange(status)
+                )
             leads = report.area.leads.all()
             report.leads_absent = bool(
                 attendee_ids and leads and not any(lead.pk in attendee_ids for lead in leads)
