@@ -118,8 +118,23 @@ def executable_content(html, *, allow_styles=False, allow_svg=False):
 
 
 def text_of(html):
-    """The text a reader sees in ``html``."""
-    return "".join(parse(html).itertext())
+    """The text a reader sees in ``html``.
+
+    (``itertext()`` stops at the first comment of an html5lib tree: the admin's pages have
+    them, so the text is gathered by hand, leaving comments out but not what follows them.)
+    """
+    parts = []
+
+    def walk(element):
+        if isinstance(element.tag, str) and element.text:
+            parts.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(parse(html))
+    return "".join(parts)
 
 
 def _form(tree, form_id):
@@ -130,6 +145,26 @@ def _form(tree, form_id):
     # The page's main form is the one with the most fields (the admin's header also holds a
     # small log-out form).
     return max(forms, key=lambda form: sum(1 for e in form.iter() if e.get("name")))
+
+
+def _textarea_values(form):
+    """{textarea element: its value}, as a browser reads it.
+
+    Browsers drop the line break that follows ``<textarea>`` (Django writes one), and html5lib
+    does too, except inside a table (a tabular inline row), where it keeps it.
+    """
+    values = {}
+
+    def walk(element, in_table):
+        for child in element:
+            tag = _local(child.tag) if isinstance(child.tag, str) else ""
+            if tag == "textarea":
+                text = child.text or ""
+                values[child] = text[1:] if in_table and text.startswith("\n") else text
+            walk(child, in_table or tag == "table")
+
+    walk(form, False)
+    return values
 
 
 def form_data(html, form_id=None):
@@ -149,7 +184,9 @@ def form_data(html, form_id=None):
         else:
             data[name] = value
 
-    for element in _form(parse(html), form_id).iter():
+    form = _form(parse(html), form_id)
+    textareas = _textarea_values(form)
+    for element in form.iter():
         tag = _local(element.tag)
         name = element.get("name")
         if element.get("disabled") is not None:
@@ -164,7 +201,7 @@ def form_data(html, form_id=None):
                 continue
             add(name, element.get("value", ""))
         elif tag == "textarea":
-            add(name, element.text or "")
+            add(name, textareas[element])
         elif tag == "select":
             options = list(element.iter("option"))
             chosen = [o for o in options if o.get("selected") is not None]
