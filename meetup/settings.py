@@ -96,6 +96,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several editors at once on the embedded database: a write-ahead log lets readers go on
+    # while one writer writes; every transaction that may write takes the write lock when it
+    # begins (a read that later turned into a write could not wait and failed with "database is
+    # locked"); a writer waits up to SQLITE_BUSY_SECONDS for another to finish. Writers still
+    # take turns: PostgreSQL is the database for more than a handful of editors at a time.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,26 +1,36 @@
 """The editors' admin: organisers set up meetups and days, note-takers post what was said."""
 
+import re
+import time
+from dataclasses import dataclass
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, router, transaction
+from django.db.models import Max, ProtectedError, RestrictedError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_forms import (
     NotesImportForm,
     ReportImportForm,
+    ShownValuesForm,
     VersionedForm,
     editor_formfield_class,
 )
-from .locking import VersionConflict
+from .importing import ImportResult, PreviewOutdated, changes_digest
+from .locking import VersionConflict, is_transient, lock
 from .models import (
     ActionItem,
     Attendance,
@@ -32,6 +42,7 @@ from .models import (
     Risk,
     Session,
     StatusUpdate,
+    violated_rule_message,
 )
 from .notes_import import NotesError, count_changes, import_notes
 from .report import day_report, report_filename, reports_zip
@@ -116,16 +127,24 @@ class EditorTextMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class CarriesVersionMixin(EditorTextMixin):
-    """Forms (and inline rows) that carry the version they edit: see ``VersionedForm``."""
+class ShownValuesMixin(EditorTextMixin):
+    """Forms (and inline rows) that carry what the page showed: see ``ShownValuesForm``."""
 
-    form = VersionedForm
+    form = ShownValuesForm
+    #: The hidden fields the form carries besides the model's.
+    bookkeeping_fields = ("shown",)
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        if "version" not in flatten(fields):
-            fields.append("version")
-        return fields
+        shown = flatten(fields)
+        return fields + [name for name in self.bookkeeping_fields if name not in shown]
+
+
+class CarriesVersionMixin(ShownValuesMixin):
+    """Forms (and inline rows) that carry the version they edit: see ``VersionedForm``."""
+
+    form = VersionedForm
+    bookkeeping_fields = ("shown", "version")
 
 
 def _all_keys(model, values):
@@ -139,18 +158,193 @@ def _all_keys(model, values):
     return True
 
 
+class StaleSafeInlineFormSet(BaseInlineFormSet):
+    """Inline rows; a row ticked for deletion that someone changed since the page is refused.
+
+    (Django leaves a deleted row's own errors out of the formset's, so its form cannot say it.)
+    """
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if not isinstance(form, VersionedForm) or not form.editing:
+                continue
+            if form.shown_version() not in (None, form.instance.version):
+                raise ValidationError(
+                    "%(name)s “%(object)s” was changed since you opened this page, so nothing "
+                    "was deleted or saved. Check it, then delete it again if you still want to.",
+                    code="changed_before_delete",
+                    params={
+                        "name": capfirst(form.instance._meta.verbose_name),
+                        "object": str(form.instance),
+                    },
+                )
+
+
 class EditorInlineMixin(CarriesVersionMixin):
     """Rows edited inline: at most ``max_num`` of them, however many a damaged form claims."""
 
     max_num = 100
+    formset = StaleSafeInlineFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", self.max_num)
         return super().get_formset(request, obj, **kwargs)
 
 
-class EditorAdmin(EditorTextMixin, admin.ModelAdmin):
-    """What every model page of the admin shares."""
+class ObjectMissing(Exception):
+    """The object a post writes to is not in the database (any more)."""
+
+
+class ChangedSinceOpened(Exception):
+    """An object to delete was saved after the confirmation page showed it."""
+
+    def __init__(self, objects):
+        super().__init__(", ".join(str(obj) for obj in objects))
+        self.objects = objects
+
+
+class WriteFailed(Exception):
+    """A write lost its race every time it was tried: ``error`` is the last reason."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
+
+
+#: Why a delete confirmed in the admin may be refused: the objects changed since the page, they
+#: gained children meanwhile, or the delete kept losing its race.
+DELETE_REFUSALS = (ChangedSinceOpened, ProtectedError, RestrictedError, WriteFailed)
+
+
+def _delete_refusal(error):
+    """What to tell an editor whose delete the database refused (children added meanwhile)."""
+    if isinstance(error, ProtectedError | RestrictedError):
+        names = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        return (
+            "It cannot be deleted: it now has "
+            + ", ".join(names)
+            + " (added since you opened the page). Nothing was deleted."
+        )
+    return "It cannot be deleted as things now stand. Nothing was deleted."
+
+
+class EditorAdmin(ShownValuesMixin, admin.ModelAdmin):
+    """What every model page of the admin shares: saves that never lose anyone's work.
+
+    Every post that writes runs in one transaction that first locks the object it edits (or
+    the change list's rows, in key order): the lock order of ``priorities.locking``. A post
+    that loses a race (someone saved the same object, added the same unique row or deadlocked
+    with it at that moment) is handled again from the start, so the form then shows what
+    happened; after ``write_attempts`` tries, or when the object was deleted meanwhile, the
+    editor gets a page with everything they typed. Nothing answers a 500.
+    """
+
+    write_attempts = 3
+
+    def lock_objects(self, keys, *, for_delete=False):
+        """Lock the rows with these keys (see ``priorities.locking.lock``); return them."""
+        return lock(self.model._default_manager.filter(pk__in=keys), key=for_delete)
+
+    def run_write(self, view, *, keys=(), for_delete=False, missing_ok=False):
+        """``view()`` in a transaction, after locking the objects with ``keys``; again when
+        it loses a race. Raises ``ObjectMissing`` or ``WriteFailed`` (see the class)."""
+        failure = None
+        for attempt in range(self.write_attempts):
+            try:
+                with transaction.atomic(using=router.db_for_write(self.model)):
+                    locked = self.lock_objects(keys, for_delete=for_delete) if keys else []
+                    if len(locked) < len(set(keys)) and not missing_ok:
+                        raise ObjectMissing
+                    return view()
+            except (VersionConflict, IntegrityError) as error:
+                failure = error
+            except DatabaseError as error:
+                if not is_transient(error):
+                    raise
+                failure = error
+                time.sleep(0.05 * (attempt + 1))
+        raise WriteFailed(failure)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id is not None and not _all_keys(self.model, [unquote(object_id)]):
+            raise Http404("No such object.")
+        view = partial(super().changeform_view, request, object_id, form_url, extra_context)
+        keys = [] if object_id is None or "_saveasnew" in request.POST else [unquote(object_id)]
+        try:
+            return self.run_write(view, keys=keys)
+        except ObjectMissing:
+            return self.kept_text_response(request, object_id, deleted=True)
+        except WriteFailed as failure:
+            return self.kept_text_response(request, object_id, failure=failure.error)
+
+    def kept_text_response(self, request, object_id, *, deleted=False, failure=None):
+        """A page holding everything the editor typed, when it could not be saved."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        if deleted:
+            reason = (
+                f"This {self.opts.verbose_name} was deleted while you were editing it, so "
+                "nothing was saved and it was not created again. Your text is below: copy what "
+                "you need, or bring it back from its history and add your changes there."
+            )
+        else:
+            reason = (
+                "Nothing was saved: "
+                + failure_message(self.model, failure)
+                + " Your text is below: go back and save it again."
+            )
+        typed = [
+            (_posted_label(name), value)
+            for name, values in request.POST.lists()
+            if not _is_bookkeeping(name)
+            for value in values
+            if value.strip()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Your text was not saved",
+            "reason": reason,
+            "typed": typed,
+            "history_url": (
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_history", args=[object_id]
+                )
+                if object_id is not None and hasattr(self, "history_view")
+                else None
+            ),
+        }
+        return TemplateResponse(request, "admin/priorities/kept_text.html", context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method != "POST":
+            return super().delete_view(request, object_id, extra_context)
+        if not _all_keys(self.model, [unquote(object_id)]):
+            raise Http404("No such object.")
+        view = partial(super().delete_view, request, object_id, extra_context)
+        again = request.get_full_path()
+        try:
+            return self.run_write(view, keys=[unquote(object_id)], for_delete=True)
+        except ObjectMissing:
+            self.message_user(request, f"This {self.opts.verbose_name} was already deleted.")
+            return redirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            )
+        except DELETE_REFUSALS as refused:
+            self.message_user(request, self.refusal_message(refused), messages.ERROR)
+        return redirect(again)
+
+    def delete_model(self, request, obj):
+        _check_versions(request.POST, [obj], single=True)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        objects = self.lock_objects([obj.pk for obj in queryset], for_delete=True)
+        _check_versions(request.POST, objects)
+        super().delete_queryset(request, queryset)
 
     def response_action(self, request, queryset):
         # Selected rows come back as primary keys; a damaged one must not reach a query.
@@ -159,52 +353,169 @@ class EditorAdmin(EditorTextMixin, admin.ModelAdmin):
                 request, "The selection was damaged: select the items again.", messages.ERROR
             )
             return None
-        return super().response_action(request, queryset)
+        if not request.POST.get("post"):
+            return super().response_action(request, queryset)
+        try:
+            return self.run_write(partial(super().response_action, request, queryset))
+        except DELETE_REFUSALS as refused:
+            self.message_user(request, self.refusal_message(refused), messages.ERROR)
+        return None
 
-    def _get_list_editable_queryset(self, request, prefix):
+    def refusal_message(self, refused):
+        """What to tell an editor whose delete was refused (see ``DELETE_REFUSALS``)."""
+        if isinstance(refused, ChangedSinceOpened):
+            return _changed_message(refused.objects)
+        if isinstance(refused, WriteFailed):
+            return failure_message(self.model, refused.error)
+        return _delete_refusal(refused)
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", self.form)
+        return super().get_changelist_form(request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        if not (request.method == "POST" and self.list_editable and "_save" in request.POST):
+            return super().changelist_view(request, extra_context)
+        keys = [value for name, value in request.POST.items() if _CHANGELIST_KEY.fullmatch(name)]
         # Django checks the edited rows' keys with to_python only, so a key too large for the
-        # database (99999999999999999999) reached the query and crashed it.
-        if not _all_keys(self.model, self._get_edited_object_pks(request, prefix)):
-            return self.get_queryset(request)
-        return super()._get_list_editable_queryset(request, prefix)
+        # database (99999999999999999999) would reach the query and crash it.
+        if not _all_keys(self.model, keys):
+            self.message_user(
+                request,
+                "The list was damaged: reload it and make your changes again.",
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
+        view = partial(super().changelist_view, request, extra_context)
+        try:
+            return self.run_write(view, keys=keys, missing_ok=True)
+        except WriteFailed as failure:
+            self.message_user(request, failure_message(self.model, failure.error), messages.ERROR)
+            return redirect(request.get_full_path())
+
+
+_CHANGELIST_KEY = re.compile(r"form-\d+-id")
+_POSTED_ROW = re.compile(r"^(?P<prefix>[a-z_]+)-(?P<row>\d+)-(?P<field>[a-z_]+)$")
+_MANAGEMENT = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+
+
+def _is_bookkeeping(name):
+    field = name.rsplit("-", 1)[-1]
+    return (
+        name in ("csrfmiddlewaretoken", "_save", "_continue", "_addanother", "post")
+        or name.startswith("initial-")
+        or field in ("shown", "version", "id", "DELETE", *_MANAGEMENT)
+    )
+
+
+def _posted_label(name):
+    """ "Action items, row 1: text" for ``action_items-0-text``; "notes" for ``notes``."""
+    if match := _POSTED_ROW.match(name):
+        row = int(match["row"]) + 1
+        return f"{capfirst(match['prefix'].replace('_', ' '))}, row {row}: {match['field']}"
+    return name.replace("_", " ")
+
+
+def _check_versions(posted, objects, *, single=False):
+    """Refuse to delete objects saved after the confirmation page showed them.
+
+    The page says which version it showed (``version`` on a single delete, ``pk:version`` pairs
+    in ``_selected_version`` on the change list's action); a post that does not say is taken
+    as it is, as Django's own pages are.
+    """
+    if single:
+        shown = {str(objects[0].pk): posted.get("version")} if posted.get("version") else {}
+    else:
+        shown = dict(
+            pair.split(":", 1) for pair in posted.getlist("_selected_version") if ":" in pair
+        )
+    changed = [
+        obj
+        for obj in objects
+        if hasattr(obj, "version") and shown.get(str(obj.pk), str(obj.version)) != str(obj.version)
+    ]
+    if changed:
+        raise ChangedSinceOpened(changed)
+
+
+def _changed_message(objects):
+    names = ", ".join(f"“{obj}”" for obj in objects)
+    return (
+        f"Nothing was deleted: {names} changed since you opened the confirmation page. "
+        "Check what it holds now, then delete it again if you still want to."
+    )
+
+
+def failure_message(model, error):
+    """What to tell an editor whose write failed for ``error`` on every attempt."""
+    if isinstance(error, IntegrityError):
+        return violated_rule_message(error) or (
+            "the database refused it as it stands; check the page and try again."
+        )
+    if isinstance(error, VersionConflict):
+        return f"the {model._meta.verbose_name} kept changing while it was being saved."
+    return "the site was too busy to save it just now."
+
+
+@dataclass
+class Preview:
+    """What an import would change, shown for the editor to confirm (see ``priorities.importing``).
+
+    ``outdated`` says that it is shown again because the day changed since the editor's
+    previous preview, which is then not what a confirmation would do.
+    """
+
+    result: ImportResult
+    digest: str
+    outdated: bool = False
+
+
+def preview_then_confirm(request, form, run):
+    """The admin's preview-then-confirm flow, shared by the report import and quick notes.
+
+    ``run(dry_run=..., expected_digest=...)`` does the import and returns an ``ImportResult``.
+    Every change is checked against the editor's permissions first. Returns ``(preview, None)``
+    to show, or ``(None, result)`` once the confirmed changes are made: a confirmation counts
+    only for the very changes its preview listed (its digest), so an edit of the day made in
+    between is never undone unseen.
+    """
+    result = run(dry_run=True)
+    denied = sorted({str(c) for c in result.changes if not request.user.has_perm(c.permission)})
+    if denied:
+        form.add_error(None, "You may not: " + "; ".join(denied) + ".")
+        return None, None
+    preview = Preview(result, changes_digest(result.changes))
+    if "confirm" not in request.POST:
+        return preview, None
+    # A confirmation that names no preview (a script's) is taken as it stands.
+    expected = request.POST.get("preview") or preview.digest
+    if expected != preview.digest:
+        preview.outdated = True
+        return preview, None
+    try:
+        return None, run(expected_digest=expected)
+    except PreviewOutdated as outdated:
+        return Preview(outdated.result, changes_digest(outdated.result.changes), True), None
+    except VersionConflict:
+        # A row was saved between this request's preview and its write: preview again.
+        result = run(dry_run=True)
+        return Preview(result, changes_digest(result.changes), True), None
 
 
 class VersionedAdmin(CarriesVersionMixin, EditorAdmin, SimpleHistoryAdmin):
-    """A model whose saves are checked against the version the editor opened, with history.
-
-    A save that loses the race between the form's check and its ``UPDATE`` rolls back whole
-    (the admin saves in one transaction) and the request is handled again: the form then
-    sees the newer version and shows it.
-    """
+    """A model whose saves are checked against the version the editor opened, with history."""
 
     history_list_display = ["version"]
-
-    conflict_message = (
-        "Someone else saved this at the same moment, so nothing was saved. "
-        "Check the page and save again."
-    )
 
     def save_model(self, request, obj, form, change):
         restoring = getattr(request, "restoring_from_history", False)
         if change and not form.has_changed() and not restoring:
             return  # nothing changes: leave the version (and the history) as it is
+        if restoring and obj._state.adding:
+            # Back from deletion: a version after every one its history holds.
+            last = obj.history.aggregate(last=Max("version"))["last"] or 0
+            obj.version = last + 1
         super().save_model(request, obj, form, change)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        for _attempt in range(2):
-            try:
-                return super().changeform_view(request, object_id, form_url, extra_context)
-            except VersionConflict:
-                continue
-        self.message_user(request, self.conflict_message, messages.ERROR)
-        return redirect(request.get_full_path())
-
-    def changelist_view(self, request, extra_context=None):
-        try:
-            return super().changelist_view(request, extra_context)
-        except VersionConflict:
-            self.message_user(request, self.conflict_message, messages.ERROR)
-            return redirect(request.get_full_path())
 
     # Restoring an earlier version (django-simple-history's "Revert").
 
@@ -227,24 +538,28 @@ class VersionedAdmin(CarriesVersionMixin, EditorAdmin, SimpleHistoryAdmin):
         if request.method == "POST" and not self.has_restore_permission(request, object_id):
             raise PermissionDenied
         request.restoring_from_history = True
+        view = partial(super().history_form_view, request, object_id, version_id, extra_context)
+        if request.method != "POST":
+            return view()
         try:
-            with transaction.atomic():
-                return super().history_form_view(request, object_id, version_id, extra_context)
-        except VersionConflict:
-            self.message_user(request, self.conflict_message, messages.ERROR)
-            return redirect(request.get_full_path())
+            return self.run_write(view, keys=[unquote(object_id)], missing_ok=True)
+        except WriteFailed as failure:
+            return self.kept_text_response(request, object_id, failure=failure.error)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
         if obj is not None and getattr(request, "restoring_from_history", False):
-            # The form restores an old version over the current one: it edits the current one.
+            # The form restores an old version over the current one: it edits the current one,
+            # as the editor saw it when the page was opened (or, once deleted, none: 0).
             current = (
                 self.model._default_manager.filter(pk=obj.pk)
                 .values_list("version", flat=True)
                 .first()
             )
-            if current is not None:
-                obj.version = current
-        return super().get_form(request, obj, change, **kwargs)
+            obj.version = 0 if current is None else current
+            obj._state.adding = current is None
+            form.restoring = True
+        return form
 
 
 class DayInline(EditorInlineMixin, admin.TabularInline):
@@ -254,7 +569,7 @@ class DayInline(EditorInlineMixin, admin.TabularInline):
     show_change_link = True
 
 
-class AttendanceForm(forms.ModelForm):
+class AttendanceForm(ShownValuesForm):
     """An attendee's row: the meetup's days as checkboxes, listed once for every row."""
 
     #: [(day id, "Day 1 (2015-01-26)")]: set by ``AttendanceInline.get_formset``.
@@ -265,7 +580,7 @@ class AttendanceForm(forms.ModelForm):
         self.fields["days"].widget = forms.CheckboxSelectMultiple(choices=self.day_choices)
 
 
-class AttendanceInline(EditorTextMixin, admin.TabularInline):
+class AttendanceInline(ShownValuesMixin, admin.TabularInline):
     """Who came, one row a person, ticking the days they were in the room."""
 
     model = Attendance
@@ -276,6 +591,7 @@ class AttendanceInline(EditorTextMixin, admin.TabularInline):
     max_num = 500
     verbose_name = "attendee"
     verbose_name_plural = "attendance (save new days first: only saved days can be ticked)"
+    formset = StaleSafeInlineFormSet
 
     def get_queryset(self, request):
         return (
@@ -363,36 +679,33 @@ class DayAdmin(VersionedAdmin):
             if _all_keys(self.model, [unquote(object_id)]):
                 day = self.get_object(request, unquote(object_id))
             if day is None:
-                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+                self.message_user(request, "That day does not exist (any more).", messages.WARNING)
+                return redirect(reverse("admin:priorities_day_changelist"))
         fixed_day = day
         posted = request.method == "POST"
         form = NotesImportForm(request.POST if posted else None, day=day)
-        changes, errors = None, []
+        preview, errors = None, []
         if posted and "edit" not in request.POST and form.is_valid():
             day = form.cleaned_data["day"]
             arguments = {
-                "day": day,
                 "text": form.cleaned_data["notes"],
                 "session_title": form.cleaned_data["session_title"] or None,
                 "user": request.user,
             }
+
+            def run(day=day, **options):
+                return ImportResult(day, import_notes(day, **arguments, **options))
+
             try:
-                changes = import_notes(**arguments, dry_run=True)
-                denied = sorted(
-                    {str(c) for c in changes if not request.user.has_perm(c.permission)}
-                )
-                if denied:
-                    form.add_error(None, "You may not: " + "; ".join(denied) + ".")
-                    changes = None
-                elif "confirm" in request.POST:
-                    changes = import_notes(**arguments)
-                    messages.success(
-                        request, f"Added quick notes to {day}: {count_changes(changes)}."
-                    )
-                    return redirect(reverse("admin:priorities_day_change", args=[day.pk]))
+                preview, done = preview_then_confirm(request, form, run)
             except NotesError as error:
                 errors = error.errors
-                changes = None
+            else:
+                if done is not None:
+                    messages.success(
+                        request, f"Added quick notes to {day}: {count_changes(done.changes)}."
+                    )
+                    return redirect(reverse("admin:priorities_day_change", args=[day.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -400,7 +713,7 @@ class DayAdmin(VersionedAdmin):
             "fixed_day": fixed_day,
             "day": day,
             "form": form,
-            "changes": changes,
+            "preview": preview,
             "errors": errors,
         }
         return TemplateResponse(request, "admin/priorities/day/notes.html", context)
@@ -417,42 +730,31 @@ class DayAdmin(VersionedAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = ReportImportForm(request.POST or None, request.FILES or None)
-        result = None
+        preview = None
         if request.method == "POST" and form.is_valid():
-            confirmed = "confirm" in request.POST
+            run = partial(
+                import_report,
+                form.cleaned_data["text"],
+                meetup_slug=form.meetup_slug(),
+                create_areas=form.cleaned_data["create_areas"],
+                user=request.user,
+            )
             try:
-                result = import_report(
-                    form.cleaned_data["text"],
-                    meetup_slug=form.meetup_slug(),
-                    create_areas=form.cleaned_data["create_areas"],
-                    dry_run=True,
-                )
-                denied = sorted(
-                    {str(c) for c in result.changes if not request.user.has_perm(c.permission)}
-                )
-                if denied:
-                    form.add_error(None, "You may not: " + "; ".join(denied) + ".")
-                    result = None
-                elif confirmed:
-                    result = import_report(
-                        form.cleaned_data["text"],
-                        meetup_slug=form.meetup_slug(),
-                        create_areas=form.cleaned_data["create_areas"],
-                        user=request.user,
-                    )
-                    messages.success(
-                        request, f"Imported {result.day}: {len(result.changes)} change(s)."
-                    )
-                    return redirect(reverse("admin:priorities_day_change", args=[result.day.pk]))
+                preview, done = preview_then_confirm(request, form, run)
             except ReportError as error:
                 form.add_error(None, f"The report cannot be imported: {error}.")
-                result = None
+            else:
+                if done is not None:
+                    messages.success(
+                        request, f"Imported {done.day}: {len(done.changes)} change(s)."
+                    )
+                    return redirect(reverse("admin:priorities_day_change", args=[done.day.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Import a day report",
             "form": form,
-            "result": result,
+            "preview": preview,
         }
         return TemplateResponse(request, "admin/priorities/day/import.html", context)
 

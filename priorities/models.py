@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .locking import VersionedModel
+from .locking import VersionedModel, lock
 
 
 class Status(models.TextChoices):
@@ -382,7 +382,12 @@ class Day(VersionedModel):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        StatusUpdate.objects.filter(session__day=self).update(day_date=self.date)
+        # Keep the updates' copy of the date in step, writing (and so locking) them only when
+        # the date really moved, and then after their sessions, as priorities.locking orders.
+        stale = StatusUpdate.objects.filter(session__day=self).exclude(day_date=self.date)
+        if stale.exists():
+            lock(Session.objects.filter(day=self))
+            stale.update(day_date=self.date)
 
     def get_absolute_url(self):
         return reverse(
@@ -482,7 +487,8 @@ class Session(VersionedModel):
         ordering = ["day_id", "order", "start_time", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "title"],
+                F("day"),
+                Lower("title"),
                 name="session_title_unique_per_day",
                 violation_error_message="This day already has a session with this title.",
             ),
@@ -501,7 +507,11 @@ class Session(VersionedModel):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self.updates.update(day_date=self.day.date, session_order=self.order)
+        # The updates' copies of the day's date and the session's position, written only
+        # where they differ: an ordinary save of the session locks none of its updates.
+        self.updates.exclude(day_date=self.day.date, session_order=self.order).update(
+            day_date=self.day.date, session_order=self.order
+        )
 
     def get_absolute_url(self):
         return f"{self.day.get_absolute_url()}#{self.anchor}"
@@ -997,3 +1007,24 @@ class ContentVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=cls.SINGLETON)
+
+
+def violated_rule_message(error):
+    """The message of the constraint an ``IntegrityError`` names, or "" if it names none.
+
+    PostgreSQL and SQLite name the constraint in their message; SQLite names a unique
+    constraint on fields by its columns instead ("UNIQUE constraint failed: table.a, table.b").
+    """
+    from django.apps import apps
+
+    text = str(error)
+    for model in apps.get_app_config("priorities").get_models():
+        for constraint in model._meta.constraints:
+            names = [constraint.name]
+            if getattr(constraint, "fields", ()):
+                table = model._meta.db_table
+                columns = [model._meta.get_field(name).column for name in constraint.fields]
+                names.append(", ".join(f"{table}.{column}" for column in columns))
+            if any(name in text for name in names):
+                return constraint.get_violation_error_message()
+    return ""

@@ -17,10 +17,12 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max, Q
 from django.utils.text import Truncator
 
+from .importing import Change, ImportResult, apply
+from .locking import lock_day
 from .models import (
     ActionItem,
     Decision,
@@ -34,7 +36,7 @@ from .models import (
     StatusUpdate,
     validate_label,
 )
-from .report_import import Change, validation_messages
+from .report_import import validation_messages
 
 DEFAULT_TITLE = "Quick notes"
 
@@ -114,13 +116,6 @@ class Command:
     status: str = ""  # #status: the status value; ``text`` is then the headline
     owner: str = ""  # #action: the owner as typed; ``text`` is then the action
     url: str = ""  # #link: the URL; ``text`` is then the link text
-
-
-@dataclass(frozen=True)
-class NoteChange(Change):
-    """A record the import creates, with the line of the notes it comes from."""
-
-    line: int | None = None
 
 
 def parse_notes(text):
@@ -477,11 +472,12 @@ def _notes_text(loose, sections):
 PARENTS = ["day", "session", "priority_area"]
 
 
-def import_notes(day, text, *, session_title=None, user=None, dry_run=False):
+def import_notes(day, text, *, session_title=None, user=None, dry_run=False, expected_digest=None):
     """Create a session of ``day`` with what ``text`` holds, in one transaction.
 
-    Returns the list of ``NoteChange`` made (with ``dry_run``, rolled back). Raises
-    ``NotesError`` with every problem found; then nothing is written.
+    Returns the list of ``Change`` made (with ``dry_run``, rolled back; with
+    ``expected_digest``, see ``priorities.importing.apply``). Raises ``NotesError`` with every
+    problem found; then nothing is written.
     """
     plan = plan_notes(parse_notes(text), PriorityArea.objects.all())
     errors = list(plan.errors)
@@ -489,13 +485,9 @@ def import_notes(day, text, *, session_title=None, user=None, dry_run=False):
     title = (session_title or "").strip() or plan.title or DEFAULT_TITLE
     if session_title and session_title.strip():
         title_line = None
+    title_taken = f'{day} already has a session "{title}": choose another title for these notes'
     if day.sessions.filter(title__iexact=title).exists():
-        errors.append(
-            LineError(
-                title_line,
-                f'{day} already has a session "{title}": choose another title for these notes',
-            )
-        )
+        errors.append(LineError(title_line, title_taken))
     order = (day.sessions.aggregate(last=Max("order"))["last"] or 0) + 1
     session = Session(
         day=day, title=title, kind=SessionKind.DISCUSSION, order=order, notes=plan.notes
@@ -552,17 +544,20 @@ def import_notes(day, text, *, session_title=None, user=None, dry_run=False):
     if errors:
         raise NotesError(errors)
 
-    changes = []
-    with transaction.atomic():
+    def work():
+        lock_day(day)
+        if day.sessions.filter(title__iexact=title).exists():
+            raise NotesError([LineError(title_line, title_taken)])
+        changes = []
         for row, line, label in rows:
             try:
                 row.save()
             except IntegrityError as error:
                 raise NotesError([LineError(line, f"{label}: {error}")]) from None
-            changes.append(NoteChange("add", type(row), label, line=line))
-        if dry_run:
-            transaction.set_rollback(True)
-    return changes
+            changes.append(Change.of("add", row, label, line=line))
+        return ImportResult(day, changes)
+
+    return apply(work, dry_run=dry_run, expected_digest=expected_digest).changes
 
 
 def _owner_names(nicks):

@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max
 from django.utils.text import slugify
 
+from .importing import Change, ImportResult, apply
+from .locking import lock_day
 from .models import (
     ActionItem,
     Day,
@@ -373,44 +375,28 @@ def _parse_outcome(lines, kind, line, marker, text):
     return outcome
 
 
-@dataclass(frozen=True)
-class Change:
-    """One record an import creates, updates or deletes."""
-
-    action: str  # "add", "change" or "delete", as in Django's permission names
-    model: type
-    label: str
-    fields: tuple = ()
-
-    def __str__(self):
-        verb = {"add": "create", "change": "update", "delete": "delete"}[self.action]
-        detail = f" ({', '.join(self.fields)})" if self.fields else ""
-        return f"{verb} {self.label}{detail}"
-
-    @property
-    def permission(self):
-        return f"{self.model._meta.app_label}.{self.action}_{self.model._meta.model_name}"
-
-
-@dataclass
-class ImportResult:
-    day: Day
-    changes: list
-    dry_run: bool = False
-
-
-def import_report(text, *, meetup_slug=None, create_areas=False, dry_run=False, user=None):
+def import_report(
+    text,
+    *,
+    meetup_slug=None,
+    create_areas=False,
+    dry_run=False,
+    user=None,
+    expected_digest=None,
+):
     """Make the day described by ``text`` exist exactly as described, in one transaction.
 
-    Returns an ``ImportResult`` listing every change; with ``dry_run`` nothing is kept.
+    Returns an ``ImportResult`` listing every change; with ``dry_run`` nothing is kept. With
+    ``expected_digest`` (a preview's), see ``priorities.importing.apply``.
     """
     parsed = parse_report(text)
-    with transaction.atomic():
+
+    def work():
         importer = _Importer(parsed, create_areas=create_areas, user=user)
         day = importer.run(meetup_slug or parsed.meetup_slug)
-        if dry_run:
-            transaction.set_rollback(True)
-    return ImportResult(day, importer.changes, dry_run)
+        return ImportResult(day, importer.changes)
+
+    return apply(work, dry_run=dry_run, expected_digest=expected_digest)
 
 
 #: Rows validated field by field only: the importer has just saved their parents and keeps
@@ -446,9 +432,14 @@ class _Importer:
             start_date=parsed.start_date,
             end_date=parsed.end_date,
         )
-        day = Day.objects.filter(meetup=meetup, number=parsed.number).first() or Day(
-            meetup=meetup, number=parsed.number
-        )
+        day = Day.objects.filter(meetup=meetup, number=parsed.number).first()
+        if day is None:
+            day = Day(meetup=meetup, number=parsed.number)
+        else:
+            # The import rewrites the whole day: take the day and its sessions first, as every
+            # write across a day does (priorities.locking), then read them again as locked.
+            lock_day(day)
+            day.refresh_from_db()
         self.save(
             day,
             parsed.facts_line,
@@ -482,19 +473,21 @@ class _Importer:
             raise ReportError(line, f"{label}: {validation_messages(error)}") from None
         if isinstance(obj, StatusUpdate) and self.user is not None:
             obj.saved_by = self.user
+        # As read, before the save moves its version on: a preview then notices any edit since.
+        read = None if creating else Change.of("change", obj, label, changed)
         try:
             obj.save()
         except IntegrityError as error:
             raise ReportError(line, f"{label}: {error}") from None
         if creating:
-            self.changes.append(Change("add", type(obj), label))
+            self.changes.append(Change.of("add", obj, label))
         else:
-            self.changes.append(Change("change", type(obj), label, tuple(changed)))
+            self.changes.append(read)
         return obj
 
     def delete(self, obj, label):
+        self.changes.append(Change.of("delete", obj, label))
         obj.delete()
-        self.changes.append(Change("delete", type(obj), label))
 
     def resolve_areas(self):
         named = [(u.line, u.area) for u in self.parsed.updates]

@@ -1,0 +1,84 @@
+"""What the report import and quick notes share: the changes they make, and confirming them.
+
+Both importers describe every record they create, update or delete as a ``Change`` and do
+their work through ``apply``: in one transaction, either rolled back (a dry run, to preview)
+or kept. A preview carries the digest of its changes; a confirmation passes that digest back
+(``expected_digest``), and if the import would now change anything else (someone edited, added
+or deleted a row of the day since the preview), nothing is kept and ``PreviewOutdated`` brings
+the new list of changes to confirm instead. Rows an import updates or deletes count with their
+version, so even an edit that leaves the list's wording as it was is noticed.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record an import creates, updates or deletes."""
+
+    action: str  # "add", "change" or "delete", as in Django's permission names
+    model: type
+    label: str
+    fields: tuple = ()
+    #: (primary key, version) of the row changed or deleted, as the import read it.
+    row: tuple = ()
+    #: The line of the imported text it comes from, when there is one.
+    line: int | None = None
+
+    def __str__(self):
+        verb = {"add": "create", "change": "update", "delete": "delete"}[self.action]
+        detail = f" ({', '.join(self.fields)})" if self.fields else ""
+        return f"{verb} {self.label}{detail}"
+
+    @property
+    def permission(self):
+        return f"{self.model._meta.app_label}.{self.action}_{self.model._meta.model_name}"
+
+    @classmethod
+    def of(cls, action, obj, label, fields=(), line=None):
+        """The change of ``obj``, recording the version it had (none for a new row)."""
+        row = () if action == "add" else (obj.pk, getattr(obj, "version", None))
+        return cls(action, type(obj), label, tuple(fields), row, line)
+
+
+@dataclass
+class ImportResult:
+    day: object
+    changes: list = field(default_factory=list)
+    dry_run: bool = False
+
+
+class PreviewOutdated(Exception):
+    """The import would no longer make the changes that were previewed: see ``result``."""
+
+    def __init__(self, result):
+        super().__init__("the day changed since the preview")
+        self.result = result
+
+
+def changes_digest(changes):
+    """A short digest of a list of changes, rows' versions included, for a preview to carry."""
+    digest = hashlib.blake2b(digest_size=16)
+    for change in changes:
+        digest.update(f"{change}\x1f{change.model._meta.label}\x1f{change.row}\n".encode())
+    return digest.hexdigest()
+
+
+def apply(work, *, dry_run=False, expected_digest=None):
+    """Run ``work()`` (which returns an ``ImportResult``) in one transaction.
+
+    With ``dry_run`` everything is rolled back. With ``expected_digest`` (what a preview
+    showed), everything is rolled back and ``PreviewOutdated`` raised unless the changes made
+    are exactly those.
+    """
+    with transaction.atomic():
+        result = work()
+        result.dry_run = dry_run
+        if dry_run:
+            transaction.set_rollback(True)
+        elif expected_digest is not None and changes_digest(result.changes) != expected_digest:
+            raise PreviewOutdated(result)  # leaving the block rolls everything back
+    return result
