@@ -3,12 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-requirements
+INSTALLED_DEV := $(VENV)/.installed-requirements-dev
+# The PostgreSQL server `make test-postgres` runs the suite on (a test_ database is made there).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/meetup
 # axe-core, for the browser tests' accessibility check: from npm, never committed.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: install axe run test test-browser bench lint format clean
+.PHONY: install install-dev axe run test test-fast test-postgres test-browser bench lint format clean
 
+# What the site needs to run; install-dev adds the tests' and lint's tools (requirements-dev.txt).
 install: $(INSTALLED)
+
+install-dev: $(INSTALLED_DEV)
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,17 +22,31 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+$(INSTALLED_DEV): $(INSTALLED) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
 run: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# The browser tests (tests/browser/) run when /usr/bin/chromium exists and are skipped, with the
-# reason printed, when it does not; REQUIRE_BROWSER_TESTS=1 (as in .ci/run) makes that a failure.
-test: install axe
-	$(BIN)/python -m pytest
+# The whole suite on SQLite, on every core (pytest-xdist, a database per worker). The browser
+# tests (tests/browser/) run when /usr/bin/chromium exists and are skipped, with the reason
+# printed, when it does not; REQUIRE_BROWSER_TESTS=1 (as in .ci/run) makes that a failure.
+test: install-dev axe
+	$(BIN)/python -m pytest -n auto
 
-test-browser: install axe
+# While working: stop at the first failure, failures first, no browser or slow tests.
+test-fast: install-dev
+	$(BIN)/python -m pytest -n auto -x --ff -m "not browser and not slow"
+
+# What depends on the database, on PostgreSQL: tests marked any_database (the browser tests,
+# the hostile-input cross product) gave the same answer on SQLite already.
+test-postgres: install-dev
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -n auto -m "not any_database"
+
+test-browser: install-dev axe
 	$(BIN)/python -m pytest -m browser
 
 axe: $(AXE)
@@ -40,14 +60,14 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	fi
 
 # Not a test: loads gunicorn with wrk and writes docs/benchmarks.md (see scripts/bench.py).
-bench: install
+bench: install-dev
 	$(BIN)/python scripts/bench.py
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -20,3 +20,12 @@ WHITENOISE_AUTOREFRESH = True
 # no Secure cookies there. The production values are checked by tests/test_production_settings.py.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+
+# Each test process has a cache of its own: a shared Redis (REDIS_URL) would let one pytest-xdist
+# worker's cache.clear() empty another's. Tests of the Redis cache set it up themselves.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}

@@ -36,6 +36,7 @@ EDITOR_PASSWORD = "correct horse battery"
 #: created (the Editors group and its permissions) after each test flushes the tables.
 BROWSER_MARKS = [
     pytest.mark.browser,
+    pytest.mark.any_database,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
