@@ -208,10 +208,18 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
+    # Each cached page takes two entries (the page, and a marker of its address), a page at
+    # most PAGE_CACHE_MAX_PAGE_BYTES: at most 300 pages and 150 MB a process, 60 MB for the
+    # usual 200 KB day page.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 600},
         }
     }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+#: A larger page is served but not kept in the page cache.
+PAGE_CACHE_MAX_PAGE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_PAGE_BYTES", str(512 * 1024)))
+#: A request body Django reads into memory: the report import's confirmation sends the report
+#: (at most 1 MB) back urlencoded, up to three times its size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024

@@ -8,7 +8,9 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, router, transaction
@@ -229,6 +231,21 @@ def _delete_refusal(error):
     return "It cannot be deleted as things now stand. Nothing was deleted."
 
 
+class DamageProofChangeList(ChangeList):
+    """A list whose damaged date hierarchy (``?date__year=9999``, a 20-digit year) is refused
+    as Django refuses other bad lookups: the list again, with ``?e=1`` and a message, not a 500.
+
+    Django builds the next year's or month's date to bound the query, which overflows for
+    year 9999 (``ValueError``) or for a year too large for a C int (``OverflowError``).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class EditorAdmin(ShownValuesMixin, admin.ModelAdmin):
     """What every model page of the admin shares: saves that never lose anyone's work.
 
@@ -346,11 +363,31 @@ class EditorAdmin(ShownValuesMixin, admin.ModelAdmin):
         _check_versions(request.POST, objects)
         super().delete_queryset(request, queryset)
 
+    def get_changelist(self, request, **kwargs):
+        return DamageProofChangeList
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history looks the object up without checking the key: "abc" or "1.5"
+        # raised ValueError (a 500).
+        if not _all_keys(self.model, [unquote(object_id)]):
+            raise Http404("No such object.")
+        return super().history_view(request, object_id, extra_context)
+
     def response_action(self, request, queryset):
         # Selected rows come back as primary keys; a damaged one must not reach a query.
-        if not _all_keys(self.model, request.POST.getlist(ACTION_CHECKBOX_NAME)):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not _all_keys(self.model, selected):
             self.message_user(
                 request, "The selection was damaged: select the items again.", messages.ERROR
+            )
+            return None
+        if selected and not queryset.filter(pk__in=selected).exists():
+            # Keys that are valid but match nothing (deleted meanwhile, or -1): say so rather
+            # than run the action on nothing (the report download gave an empty zip).
+            self.message_user(
+                request,
+                "None of the selected items exists any more: select the items again.",
+                messages.WARNING,
             )
             return None
         if not request.POST.get("post"):

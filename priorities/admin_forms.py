@@ -1,6 +1,5 @@
 import hashlib
 import json
-import re
 
 from django import forms
 from django.contrib.admin.models import LogEntry
@@ -13,9 +12,8 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
 from .models import Day, Meetup
-from .notes_import import CHEAT_SHEET
-
-MAX_REPORT_BYTES = 2 * 1024 * 1024
+from .notes_import import CHEAT_SHEET, MAX_NOTES_BYTES, notes_size_problem
+from .report_import import MAX_REPORT_BYTES, size_problem
 
 
 class ReportImportForm(forms.Form):
@@ -23,7 +21,7 @@ class ReportImportForm(forms.Form):
 
     report = forms.FileField(
         required=False,
-        help_text="A report as written by 'Download Markdown' or export_day (UTF-8, at most 2 MB).",
+        help_text="A report as written by 'Download Markdown' or export_day (UTF-8, at most 1 MB).",
     )
     text = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
     meetup = forms.ModelChoiceField(
@@ -42,16 +40,18 @@ class ReportImportForm(forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("report")
         if upload:
+            # Checked before anything is read or parsed; the text sent back with the
+            # confirmation is checked again below.
             if upload.size > MAX_REPORT_BYTES:
-                raise forms.ValidationError("The report is larger than 2 MB.")
+                raise forms.ValidationError(size_problem(upload.size))
             try:
                 cleaned["text"] = upload.read().decode("utf-8")
             except UnicodeDecodeError:
                 raise forms.ValidationError("The report is not UTF-8 text.") from None
         if not cleaned.get("text"):
             raise forms.ValidationError("Choose a report file to import.")
-        if "\x00" in cleaned["text"]:
-            raise forms.ValidationError("The report contains NUL characters.")
+        if problem := size_problem(len(cleaned["text"].encode("utf-8", "surrogatepass"))):
+            raise forms.ValidationError(problem)
         return cleaned
 
     def meetup_slug(self):
@@ -59,36 +59,13 @@ class ReportImportForm(forms.Form):
         return meetup.slug if meetup else None
 
 
-# Editors' text: what every admin form accepts, and how it is stored.
-
-#: Characters that cannot be shown or sent in a feed: C0 controls but tab and line breaks, DEL.
-#: (NUL has Django's own message.)
-_CONTROL_CHARACTER = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
-
-
-def validate_printable(value):
-    if match := _CONTROL_CHARACTER.search(value):
-        raise forms.ValidationError(
-            "Remove the invisible control character U+%(code)04X: it cannot be shown.",
-            code="control_character",
-            params={"code": ord(match.group())},
-        )
-
-
-def validate_one_line(value):
-    if _LINE_BREAK.search(value):
-        raise forms.ValidationError(
-            "Keep this on a single line: remove the line breaks.", code="line_break"
-        )
+# Editors' text: how every admin form normalises it. The rules (printable, one line, not
+# blank, length) are the model fields' validators (priorities.validators), which every way in
+# runs through full_clean(): a form field only trims and normalises line breaks.
 
 
 class OneLineField(forms.CharField):
-    """A name, title or headline: one line, surrounding spaces trimmed."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators += [validate_one_line, validate_printable]
+    """A name, title or headline: surrounding spaces trimmed (the model refuses line breaks)."""
 
 
 class MarkdownField(forms.CharField):
@@ -101,7 +78,6 @@ class MarkdownField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs["strip"] = False
         super().__init__(**kwargs)
-        self.validators.append(validate_printable)
 
     def to_python(self, value):
         value = super().to_python(value)
@@ -463,8 +439,6 @@ def _display(instance, field_name):
 
 # Quick notes (see priorities.notes_import).
 
-MAX_NOTES_LENGTH = 200_000
-
 
 class NotesImportForm(forms.Form):
     """Quick notes for a day, MeetBot style; the text travels with the confirmation."""
@@ -477,7 +451,7 @@ class NotesImportForm(forms.Form):
     )
     notes = forms.CharField(
         strip=False,
-        max_length=MAX_NOTES_LENGTH,
+        max_length=MAX_NOTES_BYTES,
         widget=forms.Textarea(attrs={"rows": 20, "cols": 100, "class": "vLargeTextField"}),
     )
 
@@ -493,3 +467,9 @@ class NotesImportForm(forms.Form):
             self.fields["day"].disabled = True
         self.fields["day"].queryset = days
         self.fields["notes"].help_text = CHEAT_SHEET
+
+    def clean_notes(self):
+        notes = self.cleaned_data["notes"]
+        if problem := notes_size_problem(len(notes.encode("utf-8", "surrogatepass"))):
+            raise forms.ValidationError(problem)
+        return notes

@@ -6,10 +6,16 @@ with one query per request, so:
 
 - ``ETag`` and ``Last-Modified`` come from it, and a browser that already holds the page gets
   ``304 Not Modified`` without the page being built;
-- anonymous readers are served from Django's cache under a key holding the version and the
-  full path: a change anywhere makes every old key unreachable, on every app server, on the
-  very next request. Signed-in users (editors) never read from or write to the page cache, so
-  nobody is served a page built for someone else.
+- anonymous readers are served from Django's cache under a key holding the version, the
+  address and the query parameters the page reads (``reader_page(query=...)``): a change
+  anywhere makes every old key unreachable, on every app server, on the very next request.
+  Signed-in users (editors) never read from or write to the page cache, so nobody is served
+  a page built for someone else.
+
+The cache is bounded in bytes: any other query parameter (``?utm_source=...``) is dropped
+before the page is built, so it neither changes the page nor adds an entry; a page larger
+than ``PAGE_CACHE_MAX_PAGE_BYTES`` is not stored; the local-memory cache holds at most
+``MAX_ENTRIES`` entries (settings), so at most their product in bytes.
 
 Pages also depend on the code that builds them: both keys hold ``release()``, a fingerprint of
 the templates, static files and the app's code, so a deployment that changes how pages look
@@ -23,9 +29,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, urlencode
 from django.views.decorators.http import condition
 
 from .models import ContentVersion
@@ -76,20 +82,33 @@ def page_last_modified(request, *args, **kwargs):
     return content_version(request)[1]
 
 
-def _path_hash(request):
-    # The whole address: pages show it (the print header), so each host and scheme has its own.
-    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+def _hash(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _address(request):
+    # Scheme and host too: pages show their address (the print header).
+    return request.build_absolute_uri(request.path)
+
+
+def normal_query(query, params):
+    """The query string of ``query``'s parameters named in ``params``, in their order: all
+    that a page reading only those parameters depends on."""
+    return urlencode(
+        [(name, value) for name, values in query.lists() if name in params for value in values]
+    )
 
 
 def _seen_key(request):
-    """Set while the page cache holds some version of this path's page."""
-    return f"page-seen:{release()}:{request.method}:{_path_hash(request)}"
+    """Set while the page cache holds some version of this address's page; its value is the
+    names of the query parameters the page reads."""
+    return f"page-seen:{release()}:{request.method}:{_hash(_address(request))}"
 
 
-def _cache_key(request):
+def _cache_key(request, params):
     version, changed_at = content_version(request)
-    path = _path_hash(request)
-    return f"page:{release()}:{version}:{changed_at.timestamp():.6f}:{request.method}:{path}"
+    page = _hash(f"{_address(request)}?{normal_query(request.GET, params)}")
+    return f"page:{release()}:{version}:{changed_at.timestamp():.6f}:{request.method}:{page}"
 
 
 def _cacheable_request(request):
@@ -125,19 +144,25 @@ class PageCacheMiddleware:
         # Only a path cached before is worth the content version's query: other pages (feeds,
         # search, the admin's login) pay one cache read and nothing else.
         seen_key = _seen_key(request)
-        if cache.get(seen_key):
-            stored = cache.get(_cache_key(request))
+        params = cache.get(seen_key)
+        if params is not None:
+            stored = cache.get(_cache_key(request, params))
             if stored is not None:
                 return _replay(request, *stored)
         response = self.get_response(request)
+        params = getattr(response, "page_cache_params", None)
         if (
-            getattr(response, "page_cacheable", False)
+            params is not None
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
+            and len(response.content) <= settings.PAGE_CACHE_MAX_PAGE_BYTES
         ):
             page = (response.content, dict(response.headers))
-            cache.set_many({_cache_key(request): page, seen_key: True}, settings.PAGE_CACHE_SECONDS)
+            cache.set_many(
+                {_cache_key(request, params): page, seen_key: params},
+                settings.PAGE_CACHE_SECONDS,
+            )
         return response
 
 
@@ -159,23 +184,41 @@ def _replay(request, content, headers):
     return response
 
 
-def reader_page(view):
+def reader_page(view=None, *, query=()):
     """A reader page: 304 for a matching ETag or date, cached for anonymous readers.
+
+    ``query`` names the query parameters the page reads (its filters, ``page``); any other is
+    dropped before the view runs, so that the page, its printed address and its cache entry
+    are those of the address without it. ``@reader_page`` alone: a page that reads none.
 
     Browsers are told to revalidate every time (``no-cache``), which costs them one cheap
     request and means an editor's change is visible on the next request.
     """
+    if view is None:
+        return functools.partial(reader_page, query=query)
+    params = tuple(sorted(query))
     conditional = condition(etag_func=page_etag, last_modified_func=page_last_modified)(view)
 
     @wraps(view)
     def reader_view(request, *args, **kwargs):
+        _drop_unread_parameters(request, params)
         response = conditional(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        patch_cache_control(response, no_cache=True, private=request.user.is_authenticated)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_cache=True, private=True)
+        else:
+            patch_cache_control(response, no_cache=True, public=True)
+            # For PageCacheMiddleware: this response may be kept for other anonymous readers.
+            response.page_cache_params = params
         patch_vary_headers(response, ["Cookie"])
-        # For PageCacheMiddleware: this response may be kept for other anonymous readers.
-        response.page_cacheable = not request.user.is_authenticated
         return response
 
     return reader_view
+
+
+def _drop_unread_parameters(request, params):
+    normal = normal_query(request.GET, params)
+    if request.META.get("QUERY_STRING", "") != normal:
+        request.GET = QueryDict(normal)
+        request.META["QUERY_STRING"] = normal

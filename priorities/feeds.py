@@ -2,7 +2,13 @@
 
 Each entry links to its anchor on the day page; its id is that absolute link, which is
 stable. ``updated`` is when the entry was last saved, ``published`` when it was first.
+
+A feed is always well-formed XML: the models refuse what XML 1.0 cannot hold (control
+characters, noncharacters), and ``XmlSafeAtomFeed`` drops any such character a row stored
+before that rule may still hold, rather than answering 500 or sending a feed readers reject.
 """
+
+import re
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -17,9 +23,37 @@ from .rendering import render_markdown
 #: How many entries a feed holds.
 FEED_SIZE = 50
 
+#: What XML 1.0 cannot hold: C0 controls but tab and line breaks, lone surrogates, U+FFFE and
+#: U+FFFF. (C1 controls and the other noncharacters are legal XML, but the models refuse
+#: them, and readers show nothing for them: they go too.)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """``value`` with the characters XML cannot hold removed (strings, and lists of them)."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return [xml_safe(item) for item in value]
+    return value
+
+
+class XmlSafeAtomFeed(Atom1Feed):
+    """An Atom feed that stays well-formed whatever the database holds."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *(xml_safe(arg) for arg in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *(xml_safe(arg) for arg in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
+
 
 class BaseFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
     author_name = "Meetup Notes"
 
     def item_link(self, item):

@@ -1,6 +1,5 @@
 """The meetup notes domain: meetups, their days and sessions, priority areas, and what was said."""
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,6 +12,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .locking import VersionedModel, lock
+from .validators import (
+    LABEL,
+    ONE_LINE,
+    markdown_validators,
+    validate_label,  # noqa: F401 (migrations 0001 to 0009 name it here)
+)
 
 
 class Status(models.TextChoices):
@@ -143,17 +148,6 @@ NOTES_MAX_LENGTH = 50_000
 MARKDOWN_MAX_LENGTH = 20_000
 OUTCOME_MAX_LENGTH = 5_000
 
-#: Characters the Markdown report uses to mark names and owners in list items.
-LABEL_FORBIDDEN = re.compile(r"[*\[\]\r\n]")
-
-
-def validate_label(value):
-    """Names shown as labels in the report (area names, owners) stay plain, on one line."""
-    if LABEL_FORBIDDEN.search(value):
-        raise ValidationError(
-            "Use no line breaks and none of the characters * [ ] here.", code="invalid_label"
-        )
-
 
 def _choice_values(choices):
     return [value for value, _label in choices.choices]
@@ -204,15 +198,18 @@ class MeetupQuerySet(models.QuerySet):
 class Meetup(models.Model):
     """A gathering of the team over one or more consecutive days."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=ONE_LINE)
     slug = models.SlugField(max_length=100, unique=True)
-    project = models.CharField(max_length=100, help_text="e.g. OpenStack Nova")
-    cycle = models.CharField(max_length=50, blank=True, help_text="e.g. Kilo")
-    location = models.CharField(max_length=200, blank=True)
+    project = models.CharField(max_length=100, help_text="e.g. OpenStack Nova", validators=ONE_LINE)
+    cycle = models.CharField(max_length=50, blank=True, help_text="e.g. Kilo", validators=ONE_LINE)
+    location = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
     start_date = models.DateField()
     end_date = models.DateField()
     description = models.TextField(
-        blank=True, max_length=MARKDOWN_MAX_LENGTH, help_text="Markdown."
+        blank=True,
+        max_length=MARKDOWN_MAX_LENGTH,
+        help_text="Markdown.",
+        validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
 
     objects = MeetupQuerySet.as_manager()
@@ -351,7 +348,12 @@ class Day(VersionedModel):
     meetup = models.ForeignKey(Meetup, on_delete=models.PROTECT, related_name="days")
     number = models.PositiveSmallIntegerField(help_text="1 for the first day of the meetup.")
     date = models.DateField()
-    summary = models.TextField(blank=True, max_length=MARKDOWN_MAX_LENGTH, help_text="Markdown.")
+    summary = models.TextField(
+        blank=True,
+        max_length=MARKDOWN_MAX_LENGTH,
+        help_text="Markdown.",
+        validators=markdown_validators(MARKDOWN_MAX_LENGTH),
+    )
 
     objects = DayQuerySet.as_manager()
     history = HistoricalRecords()
@@ -473,13 +475,18 @@ class Session(VersionedModel):
     """A slot of a day: a status round, a discussion, a whiteboard session..."""
 
     day = models.ForeignKey(Day, on_delete=models.PROTECT, related_name="sessions")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=ONE_LINE)
     kind = models.CharField(max_length=20, choices=SessionKind, default=SessionKind.DISCUSSION)
     part_of_day = models.CharField(max_length=20, choices=PartOfDay, blank=True)
     start_time = models.TimeField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=1, help_text="Position within the day.")
-    facilitator = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH, help_text="Markdown.")
+    facilitator = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
+    notes = models.TextField(
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
+        help_text="Markdown.",
+        validators=markdown_validators(NOTES_MAX_LENGTH),
+    )
 
     history = HistoricalRecords()
 
@@ -534,14 +541,15 @@ class Session(VersionedModel):
 class Person(models.Model):
     """Someone who leads a priority area or attends meetups."""
 
-    name = models.CharField(max_length=200, validators=[validate_label])
+    name = models.CharField(max_length=200, validators=LABEL)
     irc_nick = models.CharField(
         "IRC nick",
         max_length=50,
         blank=True,
+        validators=ONE_LINE,
         help_text="As typed in the meeting channel; quick notes map #action owners by it.",
     )
-    affiliation = models.CharField(max_length=200, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
 
     class Meta:
         ordering = ["name"]
@@ -608,10 +616,13 @@ class PriorityAreaQuerySet(models.QuerySet):
 class PriorityArea(models.Model):
     """Something the team committed to for the cycle, e.g. Cells v2."""
 
-    name = models.CharField(max_length=100, unique=True, validators=[validate_label])
+    name = models.CharField(max_length=100, unique=True, validators=LABEL)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
-        blank=True, max_length=MARKDOWN_MAX_LENGTH, help_text="Markdown."
+        blank=True,
+        max_length=MARKDOWN_MAX_LENGTH,
+        help_text="Markdown.",
+        validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
     leads = models.ManyToManyField(
         "Person",
@@ -706,9 +717,16 @@ class StatusUpdate(VersionedModel):
         PriorityArea, on_delete=models.PROTECT, related_name="updates"
     )
     status = models.CharField(max_length=20, choices=Status)
-    headline = models.CharField(max_length=200, help_text="One line: where the area stands.")
-    body = models.TextField(blank=True, max_length=MARKDOWN_MAX_LENGTH, help_text="Markdown.")
-    reported_by = models.CharField(max_length=200, blank=True)
+    headline = models.CharField(
+        max_length=200, help_text="One line: where the area stands.", validators=ONE_LINE
+    )
+    body = models.TextField(
+        blank=True,
+        max_length=MARKDOWN_MAX_LENGTH,
+        help_text="Markdown.",
+        validators=markdown_validators(MARKDOWN_MAX_LENGTH),
+    )
+    reported_by = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
     delivery = models.CharField(
         "reported", max_length=20, choices=Delivery, default=Delivery.IN_PERSON
     )
@@ -845,7 +863,11 @@ class OutcomeQuerySet(models.QuerySet):
 class Outcome(VersionedModel):
     """What a session produced, optionally tied to a priority area."""
 
-    text = models.TextField(max_length=OUTCOME_MAX_LENGTH, help_text="Markdown.")
+    text = models.TextField(
+        max_length=OUTCOME_MAX_LENGTH,
+        help_text="Markdown.",
+        validators=markdown_validators(OUTCOME_MAX_LENGTH),
+    )
     order = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -865,19 +887,6 @@ class Outcome(VersionedModel):
 
     def get_absolute_url(self):
         return f"{self.session.day.get_absolute_url()}#{self.anchor}"
-
-    def clean_fields(self, exclude=None):
-        # Checked with the fields rather than in clean(), so that a form without the text
-        # (the list of action items edits only "done") is not told about a field it lacks.
-        errors = {}
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if "text" not in (exclude or ()) and "text" not in errors and not self.text.strip():
-            errors["text"] = [ValidationError("The text cannot be blank.", code="blank")]
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def anchor(self):
@@ -923,7 +932,7 @@ class ActionItem(Outcome):
         blank=True,
         related_name="action_items",
     )
-    owner = models.CharField(max_length=200, validators=[validate_label])
+    owner = models.CharField(max_length=200, validators=LABEL)
     done = models.BooleanField(default=False)
 
     anchor_prefix = "action"

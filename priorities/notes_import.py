@@ -7,8 +7,12 @@ reported with its (1-based) line, all of them at once, and with any problem noth
 A dry run does the same work and rolls it back, so it also catches what the database refuses.
 
 Lines after ``#endmeeting`` are an error rather than ignored: nothing typed is dropped silently.
+
+Work is bounded: notes larger than ``MAX_NOTES_BYTES`` are refused before they are read, and
+looking a topic up among the areas costs the same however many areas there are.
 """
 
+import bisect
 import difflib
 import re
 from collections import Counter
@@ -34,11 +38,26 @@ from .models import (
     SessionKind,
     Status,
     StatusUpdate,
-    validate_label,
 )
 from .report_import import validation_messages
+from .validators import LINE_BREAK, UNPRINTABLE, unprintable_message, validate_label
 
 DEFAULT_TITLE = "Quick notes"
+
+#: The most quick notes one import takes (UTF-8), checked before they are parsed: a day's
+#: worth of typed notes is a few tens of KB.
+MAX_NOTES_BYTES = 256 * 1024
+
+
+def notes_size_problem(size):
+    """What is wrong with notes of ``size`` bytes, or None when they are small enough."""
+    if size <= MAX_NOTES_BYTES:
+        return None
+    return (
+        f"The notes are larger than {MAX_NOTES_BYTES // 1024} KB ({size // 1024} KB): "
+        "import them in parts."
+    )
+
 
 #: What each command does, in the order the cheat sheet shows them.
 COMMANDS = {
@@ -72,9 +91,6 @@ CHEAT_SHEET = "\n".join(
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMMAND = re.compile(r"#([A-Za-z][^\s:]*):?(.*)", re.DOTALL)
-#: Characters that cannot be shown: C0 controls but tab, DEL, and line breaks other than LF
-#: (IRC clients copy colour and bold codes along with the text).
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 _TRAILING_PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
 _HEADLINE_SEPARATOR = re.compile(r"^\s*[:\-\u2013\u2014|]?\s*")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -83,6 +99,15 @@ _HEADING_ESCAPES = re.compile(r"([\\`*_\[\]#])")
 
 #: How close a topic must be to an area's name to be taken for a typo of it.
 CLOSE_MATCH_CUTOFF = 0.8
+#: A topic is compared with at most twice this many names: those closest to it in length
+#: that start with the same letter, and those closest in length whatever their first letter
+#: (a ratio of 0.8 needs lengths within a ratio of 2/3 anyway). A typo is found among a
+#: team's few dozen areas as before; with thousands, a topic still costs the same.
+CLOSE_MATCH_CANDIDATES = 16
+#: How many topics of one import are looked for among the areas' names: the notes of a
+#: meeting have a few dozen topics; past this many, a topic naming no area is taken as a
+#: general topic without the hint.
+CLOSE_MATCH_LOOKUPS = 200
 
 _validate_url = URLValidator(schemes=["http", "https"])
 
@@ -137,14 +162,13 @@ def parse_notes(text):
                 )
             )
             break
-        if invisible := _INVISIBLE.search(line):
-            parsed.append(
-                LineError(
-                    number,
-                    f"remove the invisible character U+{ord(invisible.group()):04X}: "
-                    "it cannot be shown",
-                )
-            )
+        # The rules of every field (priorities.validators), with the line they are broken on:
+        # IRC clients copy colour and bold codes along with the text.
+        if invisible := UNPRINTABLE.search(line):
+            parsed.append(LineError(number, unprintable_message(invisible.group())))
+            continue
+        if LINE_BREAK.search(line):
+            parsed.append(LineError(number, "Keep this on a single line: remove the line breaks."))
             continue
         command = _parse_line(number, line)
         parsed.append(command)
@@ -280,6 +304,12 @@ class _Planner:
         self.names = {area.name.lower(): area.name for area in areas}
         self.names.update({area.slug.lower(): area.name for area in areas})
         self.names.update({short: found[0].name for short, found in self.stripped.items()})
+        self.by_length = _ByLength(self.names)
+        by_letter = {}
+        for name in self.names:
+            by_letter.setdefault(name[:1], []).append(name)
+        self.by_letter = {letter: _ByLength(names) for letter, names in by_letter.items()}
+        self.lookups_left = CLOSE_MATCH_LOOKUPS
 
     def plan(self, parsed):
         self.result = NotesPlan()
@@ -309,10 +339,19 @@ class _Planner:
         if len(found) > 1:
             names = " or ".join(f'"{area.name}"' for area in found)
             return None, f'"{text}" could be any of {names}: use the full name'
-        close = difflib.get_close_matches(key, self.names, n=1, cutoff=CLOSE_MATCH_CUTOFF)
+        if self.lookups_left <= 0:
+            return None, None
+        self.lookups_left -= 1
+        close = difflib.get_close_matches(key, self.candidates(key), n=1, cutoff=CLOSE_MATCH_CUTOFF)
         if close:
             return None, f'unknown priority area "{text}" (did you mean "{self.names[close[0]]}"?)'
         return None, None
+
+    def candidates(self, key):
+        """The names worth comparing with ``key``: a bounded number, see above."""
+        same_letter = self.by_letter.get(key[:1])
+        found = same_letter.closest(key) if same_letter else []
+        return dict.fromkeys([*found, *self.by_length.closest(key)])
 
     def on_startmeeting(self, command):
         if self.result.title_line is not None:
@@ -434,6 +473,18 @@ class _Planner:
         self.result.updates.append(update)
 
 
+class _ByLength:
+    """Names sorted by length, to find those closest in length to a word."""
+
+    def __init__(self, names):
+        self.names = sorted(names, key=len)
+        self.lengths = [len(name) for name in self.names]
+
+    def closest(self, word, count=CLOSE_MATCH_CANDIDATES):
+        start = max(0, bisect.bisect_left(self.lengths, len(word)) - count // 2)
+        return self.names[start : start + count]
+
+
 def _bullets(items):
     return "\n".join(f"- {_item_markdown(item)}" for item in items)
 
@@ -479,6 +530,8 @@ def import_notes(day, text, *, session_title=None, user=None, dry_run=False, exp
     ``expected_digest``, see ``priorities.importing.apply``). Raises ``NotesError`` with every
     problem found; then nothing is written.
     """
+    if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
+        raise NotesError([LineError(None, problem)])
     plan = plan_notes(parse_notes(text), PriorityArea.objects.all())
     errors = list(plan.errors)
     title_line = plan.title_line if plan.title else None

@@ -10,6 +10,11 @@ bodies, session notes) are block quotes, outcomes are list items with every furt
 indented. A ``# heading``, a ``---`` line or an unclosed code fence typed by an editor
 therefore stays inside its quote or list item, and the report's headings stay the report's.
 
+One-line fields (names, titles, headlines, owners, who reported) are plain text, not
+Markdown: ``inline_text`` backslash-escapes every character that could start markup in them,
+so that no CommonMark renderer makes HTML, a link, emphasis or a task item of them, and
+``unescape_inline`` gives the exact value back on import.
+
 The grammar, which the importer relies on::
 
     # <meetup name>: day <n>, <date>
@@ -38,11 +43,13 @@ NO_SESSIONS = "_No sessions._"
 OUTCOME_SECTIONS = ("Decisions", "Action items", "Risks")
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# A heading's closing sequence: hashes after a space at the end of the line. Escaping adds
-# one backslash before it (and before any backslashes already there), unescaping removes one,
-# so the two are exact inverses.
-_CLOSING_HASHES = re.compile(r"(^|[ \t])(\\*#+[ \t]*)$")
-_ESCAPED_CLOSING_HASHES = re.compile(r"(^|[ \t])\\(\\*#+[ \t]*)$")
+#: ASCII punctuation that could start markup in a line of text: HTML and autolinks (``<``),
+#: entities (``&``), links and images (``[ ] !``), emphasis and strikethrough (``* _ ~``), code
+#: (`````), headings' closing sequences (``#``), table cells (``|``), block quotes (``>``), and
+#: the backslash itself, so that escaping can always be undone.
+INLINE_SPECIAL = "\\`*_[]<>!#|~&"
+_INLINE_SPECIAL = re.compile("([" + re.escape(INLINE_SPECIAL) + "])")
+_INLINE_ESCAPED = re.compile(r"\\([" + re.escape(INLINE_SPECIAL) + "])")
 
 
 def text_lines(text):
@@ -56,17 +63,29 @@ def text_lines(text):
 
 
 def one_line(text):
-    """A single-line field, kept on one line whatever it holds."""
+    """A single-line field, kept on one line whatever it holds (the models refuse line breaks;
+    rows stored before they did may still hold some)."""
     return " ".join(_LINE_BREAK.split(text))
 
 
-def heading_text(text):
-    """Heading content that keeps a trailing run of ``#``: unescaped, CommonMark drops it."""
-    return _CLOSING_HASHES.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", one_line(text))
+def inline_text(text):
+    """A one-line field as inert CommonMark text: it reads as typed, renders as typed.
+
+    Every character of ``INLINE_SPECIAL`` gets a backslash, so ``<img onerror=...>``,
+    ``[x](javascript:...)``, ``**bold**`` or a trailing ``#`` stay text in any renderer, and
+    ``unescape_inline`` is its exact inverse. (Letters, digits and other punctuation never
+    start markup mid-line; the report never puts a one-line field at the start of a line.)
+    """
+    return _INLINE_SPECIAL.sub(r"\\\1", one_line(text))
 
 
-def unescape_heading_text(text):
-    return _ESCAPED_CLOSING_HASHES.sub(lambda m: f"{m.group(1)}{m.group(2)}", text)
+def unescape_inline(text):
+    return _INLINE_ESCAPED.sub(r"\1", text)
+
+
+#: The start of a list item's text that would make it a task item ("[x] ...") or hide
+#: a text that starts with a backslash or with what reads as an area (``**Area:**``).
+_ITEM_START_ESCAPED = ("**", "\\", "[ ]", "[x]", "[X]")
 
 
 def quoted(text):
@@ -87,34 +106,35 @@ def outcome_item(outcome, kind):
     """One decision, action item or risk as a list item.
 
     Decisions and risks: ``- **<area>:** <text>``, or ``- <text>`` without an area (a
-    backslash goes before a text that would otherwise read as an area). Action items:
-    ``- [ ] **<owner>** [<area>]: <text>``, the area part only when there is one. Area names
-    and owners never contain ``*``, ``[`` or ``]`` (their models' ``clean`` says so).
+    backslash goes before a text that would otherwise read as an area or a task item, or that
+    starts with a backslash). Action items: ``- [ ] **<owner>** [<area>]: <text>``, the area
+    part only when there is one. Area names and owners never contain ``*``, ``[`` or ``]``
+    (their validators say so), and are escaped like every one-line field.
     """
-    area = outcome.priority_area.name if outcome.priority_area else None
+    area = inline_text(outcome.priority_area.name) if outcome.priority_area else None
     if kind == "Action items":
         box = "[x]" if outcome.done else "[ ]"
         tag = f" [{area}]" if area else ""
-        return list_item(f"- {box} ", f"**{one_line(outcome.owner)}**{tag}: {outcome.text}")
+        return list_item(f"- {box} ", f"**{inline_text(outcome.owner)}**{tag}: {outcome.text}")
     if area:
         return list_item("- ", f"**{area}:** {outcome.text}")
     text = outcome.text
-    if text.lstrip().startswith(("**", "\\")):
+    if text.lstrip().startswith(_ITEM_START_ESCAPED):
         text = "\\" + text
     return list_item("- ", text)
 
 
 def _table_cell(text):
-    return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+    return inline_text(text)
 
 
 def _update_block(update):
-    reporter = f" by {one_line(update.reported_by)}" if update.reported_by else ""
+    reporter = f" by {inline_text(update.reported_by)}" if update.reported_by else ""
     lines = [
-        f"#### {heading_text(update.session.title)}",
+        f"#### {inline_text(update.session.title)}",
         "",
         f"- Status: {Status(update.status).label}",
-        f"- Headline: {one_line(update.headline)}",
+        f"- Headline: {inline_text(update.headline)}",
         f"- Reported: {update.get_delivery_display().lower()}{reporter}",
     ]
     if text_lines(update.body):
@@ -124,15 +144,15 @@ def _update_block(update):
 
 def _change_line(change):
     """How the area moved since it was last reported: "Change: improved, was ... on day 1"."""
-    return f"{CHANGE_PREFIX}{change.trend.label.lower()}, {one_line(change.since_text)}"
+    return f"{CHANGE_PREFIX}{change.trend.label.lower()}, {inline_text(change.since_text)}"
 
 
 def _session_block(session):
-    lines = [f"### {heading_text(session.title)}", "", f"- Kind: {session.get_kind_display()}"]
+    lines = [f"### {inline_text(session.title)}", "", f"- Kind: {session.get_kind_display()}"]
     if session.when_display:
         lines.append(f"- When: {session.when_display}")
     if session.facilitator:
-        lines.append(f"- Facilitator: {one_line(session.facilitator)}")
+        lines.append(f"- Facilitator: {inline_text(session.facilitator)}")
     if text_lines(session.notes):
         lines += ["", quoted(session.notes)]
     outcomes = dict(
@@ -156,19 +176,19 @@ def day_report(day):
     area_reports = [report for report in contents.area_reports if report.updates]
     sessions = contents.sessions
 
-    facts = [f"- Meetup: {one_line(meetup.name)} (`{meetup.slug}`)"]
-    facts.append(f"- Project: {one_line(meetup.project)}")
+    facts = [f"- Meetup: {inline_text(meetup.name)} (`{meetup.slug}`)"]
+    facts.append(f"- Project: {inline_text(meetup.project)}")
     if meetup.cycle:
-        facts.append(f"- Cycle: {one_line(meetup.cycle)}")
+        facts.append(f"- Cycle: {inline_text(meetup.cycle)}")
     if meetup.location:
-        facts.append(f"- Location: {one_line(meetup.location)}")
+        facts.append(f"- Location: {inline_text(meetup.location)}")
     facts.append(
         f"- Meetup dates: {meetup.start_date.isoformat()} to {meetup.end_date.isoformat()}"
     )
     facts.append(f"- Date: {day.date.isoformat()} (day {day.number})")
 
     blocks = [
-        f"# {heading_text(meetup.name)}: day {day.number}, {day.date.isoformat()}",
+        f"# {inline_text(meetup.name)}: day {day.number}, {day.date.isoformat()}",
         "\n".join(facts),
         "## Summary",
         quoted(day.summary) if text_lines(day.summary) else NO_SUMMARY,
@@ -185,7 +205,7 @@ def day_report(day):
     else:
         blocks.append(NO_UPDATES)
     for report in area_reports:
-        blocks.append(f"### {heading_text(report.area.name)}")
+        blocks.append(f"### {inline_text(report.area.name)}")
         blocks.append(_change_line(report.change))
         blocks += [_update_block(update) for update in report.updates]
 

@@ -9,6 +9,12 @@ and rolls it back, so what it lists is exactly what a real import would change.
 
 The contract: for any day, ``import_report(day_report(day))`` into an empty database gives a
 day whose report is byte-identical to the first.
+
+Work is bounded: a report larger than ``MAX_REPORT_BYTES`` is refused before it is parsed,
+and parsing is linear in the report's size (``benchmarks/pathological.py`` times it on 1 MB
+of each awkward shape). Every value goes through the model fields' validators, as in the
+admin; a character no field may hold (a control character, NUL, a noncharacter) is refused
+with its line before anything is looked up.
 """
 
 import datetime
@@ -42,8 +48,24 @@ from .report import (
     NO_SUMMARY,
     NO_UPDATES,
     OUTCOME_SECTIONS,
-    unescape_heading_text,
+    unescape_inline,
 )
+from .validators import UNPRINTABLE, unprintable_message
+
+#: The largest report an upload or ``import_day`` takes, checked before parsing. A day of
+#: 1,000 status updates makes a report of about 300 KB.
+MAX_REPORT_BYTES = 1024 * 1024
+
+
+def size_problem(size):
+    """What is wrong with a report of ``size`` bytes, or None when it is small enough."""
+    if size <= MAX_REPORT_BYTES:
+        return None
+    return (
+        f"The report is larger than {MAX_REPORT_BYTES // 1024} KB "
+        f"({size / 1024 / 1024:.1f} MB): split it, or import it day by day."
+    )
+
 
 OUTCOME_MODELS = dict(zip(OUTCOME_SECTIONS, (Decision, ActionItem, Risk), strict=True))
 OUTCOME_RELATIONS = dict(zip(OUTCOME_SECTIONS, ("decisions", "action_items", "risks"), strict=True))
@@ -205,19 +227,25 @@ class _Lines:
                 if line.startswith(indent):
                     text.append(line[len(indent) :])
                     self.take()
-                elif line == "" and self._continues(indent):
-                    text.append("")
-                    self.take()
+                elif line == "":
+                    # A run of empty lines belongs to the item if an indented line follows
+                    # it: looked up once for the whole run, so that parsing stays linear.
+                    ahead = self._next_nonempty(self.index)
+                    if ahead < len(self.lines) and self.lines[ahead].startswith(indent):
+                        text += [""] * (ahead - self.index)
+                        self.index = ahead
+                    else:
+                        break
                 else:
                     break
             items.append((start, marker, "\n".join(text)))
         return items
 
-    def _continues(self, indent):
-        ahead = self.index
+    def _next_nonempty(self, index):
+        ahead = index
         while ahead < len(self.lines) and self.lines[ahead] == "":
             ahead += 1
-        return ahead < len(self.lines) and self.lines[ahead].startswith(indent)
+        return ahead
 
 
 def _date(value, lines, line):
@@ -233,9 +261,20 @@ def _required(facts, key, lines, line):
     return facts[key]
 
 
+def _refuse_unprintable(lines):
+    """Refuse a character no field may hold, naming its line: one scan of the whole text."""
+    for number, line in enumerate(lines.lines, start=1):
+        if match := UNPRINTABLE.search(line):
+            raise ReportError(number, unprintable_message(match.group()))
+
+
 def parse_report(text):
     """Parse a day report into a ``ParsedDay``; raise ``ReportError`` at the first problem."""
-    lines = _Lines(text)
+    if problem := size_problem(len(text.encode("utf-8", "surrogatepass"))):
+        raise ReportError(1, problem)
+    # A byte order mark (Windows editors write one) is no part of the title.
+    lines = _Lines(text.removeprefix("\ufeff"))
+    _refuse_unprintable(lines)
     parsed = ParsedDay()
 
     title = lines.next_block()
@@ -250,10 +289,10 @@ def parse_report(text):
     line, value = _required(facts, "Meetup", lines, parsed.facts_line)
     if not (meetup := _MEETUP.match(value)):
         raise lines.error("expected '- Meetup: <name> (`<slug>`)'", line)
-    parsed.meetup_name, parsed.meetup_slug = meetup["name"], meetup["slug"]
-    parsed.project = _required(facts, "Project", lines, parsed.facts_line)[1]
-    parsed.cycle = facts.get("Cycle", (0, ""))[1]
-    parsed.location = facts.get("Location", (0, ""))[1]
+    parsed.meetup_name, parsed.meetup_slug = unescape_inline(meetup["name"]), meetup["slug"]
+    parsed.project = unescape_inline(_required(facts, "Project", lines, parsed.facts_line)[1])
+    parsed.cycle = unescape_inline(facts.get("Cycle", (0, ""))[1])
+    parsed.location = unescape_inline(facts.get("Location", (0, ""))[1])
     line, value = _required(facts, "Meetup dates", lines, parsed.facts_line)
     if not (dates := _MEETUP_DATES.match(value)):
         raise lines.error("expected '- Meetup dates: <YYYY-MM-DD> to <YYYY-MM-DD>'", line)
@@ -279,7 +318,7 @@ def parse_report(text):
     while (lines.next_block() or "").startswith("|"):
         lines.take()
     while (line := lines.next_block()) is not None and line.startswith("### "):
-        area = unescape_heading_text(line[4:])
+        area = unescape_inline(line[4:])
         lines.take()
         if (lines.next_block() or "").startswith(CHANGE_PREFIX):
             lines.take()
@@ -300,7 +339,7 @@ def parse_report(text):
 
 
 def _parse_update(lines, area):
-    update = ParsedUpdate(lines.number, area, unescape_heading_text(lines.take()[5:]))
+    update = ParsedUpdate(lines.number, area, unescape_inline(lines.take()[5:]))
     facts = lines.facts(["Status", "Headline", "Reported"])
     line, label = _required(facts, "Status", lines, update.line)
     if label not in STATUS_BY_LABEL:
@@ -308,12 +347,12 @@ def _parse_update(lines, area):
             f"unknown status {label!r}; use one of {', '.join(STATUS_BY_LABEL)}", line
         )
     update.status = STATUS_BY_LABEL[label]
-    update.headline = _required(facts, "Headline", lines, update.line)[1]
+    update.headline = unescape_inline(_required(facts, "Headline", lines, update.line)[1])
     line, value = _required(facts, "Reported", lines, update.line)
     if not (reported := _REPORTED.match(value)):
         raise lines.error("expected '- Reported: in person|in writing [by <name>]'", line)
     update.delivery = DELIVERY_BY_TEXT[reported["delivery"]]
-    update.reported_by = reported["by"] or ""
+    update.reported_by = unescape_inline(reported["by"] or "")
     update.body = lines.quote()
     return update
 
@@ -323,7 +362,7 @@ _ACTION_MARKER = re.compile(r"^- \[[ xX]\] ")
 
 
 def _parse_session(lines):
-    session = ParsedSession(lines.number, unescape_heading_text(lines.take()[4:]))
+    session = ParsedSession(lines.number, unescape_inline(lines.take()[4:]))
     facts = lines.facts(["Kind", "When", "Facilitator"])
     line, label = _required(facts, "Kind", lines, session.line)
     if label not in KIND_BY_LABEL:
@@ -341,7 +380,7 @@ def _parse_session(lines):
                     raise lines.error(f"{part!r} is not a time", line) from None
             else:
                 raise lines.error("expected '- When: <Morning|Afternoon|Evening>, <HH:MM>'", line)
-    session.facilitator = facts.get("Facilitator", (0, ""))[1]
+    session.facilitator = unescape_inline(facts.get("Facilitator", (0, ""))[1])
     session.notes = lines.quote()
 
     seen = set()
@@ -364,14 +403,15 @@ def _parse_outcome(lines, kind, line, marker, text):
     if kind == "Action items":
         if not (match := _ACTION.match(text)):
             raise lines.error("expected '- [ ] **<owner>** [<priority area>]: <text>'", line)
-        outcome.owner, outcome.area, outcome.text = match["owner"], match["area"], match["text"]
+        outcome.owner, outcome.text = unescape_inline(match["owner"]), match["text"]
+        outcome.area = unescape_inline(match["area"]) if match["area"] else None
         outcome.done = marker[3] in "xX"
     elif text.startswith("\\"):
         outcome.text = text[1:]
     elif text.startswith("**"):
         if not (match := _AREA_PREFIX.match(text)):
             raise lines.error("expected '- **<priority area>:** <text>'", line)
-        outcome.area, outcome.text = match["area"], match["text"]
+        outcome.area, outcome.text = unescape_inline(match["area"]), match["text"]
     return outcome
 
 

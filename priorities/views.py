@@ -13,7 +13,7 @@ from .report import day_report, report_filename
 from .search import search
 
 
-@method_decorator(reader_page, name="dispatch")
+@method_decorator(reader_page(query=ListFilterForm.base_fields), name="dispatch")
 class MeetupListView(ListView):
     """The home page: every meetup, newest first, with its size."""
 
@@ -100,7 +100,7 @@ class PriorityAreaListView(ListView):
         return context
 
 
-@method_decorator(reader_page, name="dispatch")
+@method_decorator(reader_page(query=[*ListFilterForm.base_fields, "page"]), name="dispatch")
 class PriorityAreaDetailView(DetailView):
     """One area's timeline: every update across days and meetups, newest first."""
 
@@ -175,7 +175,7 @@ class _FilteredOutcomeListView(ListView):
         return context
 
 
-@method_decorator(reader_page, name="dispatch")
+@method_decorator(reader_page(query=[*OutcomeFilterForm.base_fields, "page"]), name="dispatch")
 class DecisionListView(_FilteredOutcomeListView):
     """The decision register: every decision of every meetup, newest day first."""
 
@@ -188,7 +188,7 @@ class DecisionListView(_FilteredOutcomeListView):
         return Decision.objects.register().filtered(**self.get_filter_form().filters())
 
 
-@method_decorator(reader_page, name="dispatch")
+@method_decorator(reader_page(query=[*ActionItemFilterForm.base_fields, "page"]), name="dispatch")
 class ActionItemListView(_FilteredOutcomeListView):
     """Action items of every meetup by owner: open ones, and done ones if asked."""
 

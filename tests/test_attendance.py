@@ -287,7 +287,7 @@ class TestAdmin:
 
 def test_priority_area_page_names_its_leads(client, api):
     html = client.get(api.get_absolute_url()).content.decode()
-    assert "Led by Christopher, Ken&#x27;ichi" in html
+    assert "Led by <bdi>Christopher</bdi>, <bdi>Ken&#x27;ichi</bdi>" in html
 
 
 def test_meetup_page_links_to_its_decisions_and_actions(client, day):

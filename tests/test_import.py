@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +27,7 @@ from priorities.models import (
 )
 from priorities.report import day_report
 from priorities.report_import import ReportError, import_report, parse_report
+from priorities.validators import LABEL, ONE_LINE, validate_not_blank, validate_printable
 from tests.factories import EditorFactory
 
 pytestmark = pytest.mark.django_db
@@ -315,30 +317,73 @@ AWKWARD_LINES = [
     "#",
     "Zellen 🚀 مرحبا e\u0301 中文",
 ]
-plain_text = st.text(
-    alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=40
+
+
+def passes(validators, value):
+    """Whether ``value`` passes ``validators``: generated days hold only what may be stored."""
+    try:
+        for validate in validators:
+            validate(value)
+    except ValidationError:
+        return False
+    return True
+
+
+#: Text an editor may type: no control character (but LF), no noncharacter, no surrogate.
+printable = st.characters(
+    exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff\ufdd0\U0001fffe"
 )
-markdown_text = st.lists(st.one_of(st.sampled_from(AWKWARD_LINES), plain_text), max_size=6).map(
-    "\n".join
+plain_text = st.text(alphabet=printable, max_size=40)
+markdown_text = (
+    st.lists(st.one_of(st.sampled_from(AWKWARD_LINES), plain_text), max_size=6)
+    .map("\n".join)
+    .filter(lambda text: passes([validate_printable], text))
+    .filter(lambda text: not text.strip() or passes([validate_not_blank], text.strip()))
 )
 line_breaks = st.sampled_from(["\n", "\r\n", "\r"])
 multi_line_text = st.tuples(markdown_text, line_breaks).map(lambda t: t[0].replace("\n", t[1]))
-outcome_text = st.tuples(st.sampled_from(["x", "**y", "  z", "\\w", "# h"]), multi_line_text).map(
-    "\n".join
-)
+outcome_text = st.tuples(
+    st.sampled_from(["x", "**y", "  z", "\\w", "# h", "[x] done", "[ ] open", "1. one", "- d"]),
+    multi_line_text,
+).map("\n".join)
+#: One-line values that any Markdown renderer would turn into markup, were they not escaped.
+HOSTILE_ONE_LINE = [
+    "C #",
+    "#",
+    "x ##  ",
+    "a \\#",
+    " padded ",
+    "**",
+    "> q",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "[x] **Nobody** [Area]: done",
+    "![i](https://example.org/i.png)",
+    "<https://example.org>",
+    "`code` ``x``",
+    "&amp; &#60; &lt;",
+    "~~struck~~ _em_ *em* __strong__",
+    "| a | b |",
+    "\\",
+    "x\\",
+    "\\*not\\*",
+    "1. one",
+    "- dash",
+    "+ plus",
+    "<!-- c -->",
+    "\u202eevil\u202c",
+]
 single_line = st.one_of(
-    st.sampled_from(["C #", "#", "x ##  ", "a \\#", " padded ", "two\nlines", "**", "> q"]),
-    st.text(
-        alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-        min_size=1,
-        max_size=50,
-    ),
-)
+    st.sampled_from(HOSTILE_ONE_LINE),
+    st.text(alphabet=printable, min_size=1, max_size=50),
+).filter(lambda value: passes(ONE_LINE, value))
 label = st.text(
-    alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00*[]\r\n"),
+    alphabet=st.characters(
+        exclude_categories=("Cs", "Cc"), exclude_characters="*[]\ufffe\uffff\ufdd0"
+    ),
     min_size=1,
     max_size=40,
-)
+).filter(lambda value: passes(LABEL, value))
 
 
 @st.composite

@@ -145,7 +145,7 @@ def test_a_command_without_its_text_is_an_error(typed):
 def test_an_action_owner_with_report_markup_is_refused():
     [error] = parse_notes("#action **bob** fix it")
     assert error.line == 1
-    assert error.message.startswith('#action owner "**bob**": Use no line breaks')
+    assert error.message == '#action owner "**bob**": Use none of the characters * [ ] here.'
 
 
 def test_text_after_endmeeting_is_an_error():
@@ -159,7 +159,9 @@ def test_text_after_endmeeting_is_an_error():
 def test_invisible_control_characters_are_reported_with_their_line():
     [info, error] = parse_notes("fine\n\x02bold\x02 from irc")
     assert info == Command(1, "info", "fine")
-    assert error == LineError(2, "remove the invisible character U+0002: it cannot be shown")
+    assert error == LineError(
+        2, "Remove the invisible control character U+0002: it cannot be shown."
+    )
 
 
 def test_unknown_commands_are_errors_naming_the_known_ones():

@@ -102,8 +102,9 @@ def test_decision_register_shows_area_meetup_day_and_session(client, meetups, ar
     page_text = " ".join(text_of(content).split())
     assert "<strong>second</strong>" in content
     assert "Day 2, 2015-01-27 · Whiteboard: cells" in page_text
-    assert f'href="{areas["cells"].get_absolute_url()}">Cells v2</a>' in content
-    assert f'href="{decision.session.day.meetup.get_absolute_url()}">Kilo meetup</a>' in content
+    assert f'href="{areas["cells"].get_absolute_url()}"><bdi>Cells v2</bdi></a>' in content
+    meetup_url = decision.session.day.meetup.get_absolute_url()
+    assert f'href="{meetup_url}"><bdi>Kilo meetup</bdi></a>' in content
 
 
 def test_decision_register_filters_by_meetup(client, meetups):
@@ -345,7 +346,7 @@ def test_actions_page_links_items_to_their_anchor_on_the_day_page(client, meetup
     content = client.get(ACTIONS).content.decode()
     assert f'href="{item.get_absolute_url()}"' in content
     assert item.get_absolute_url().endswith(f"#action-{item.pk}")
-    assert f'href="{areas["cells"].get_absolute_url()}">Cells v2</a>' in content
+    assert f'href="{areas["cells"].get_absolute_url()}"><bdi>Cells v2</bdi></a>' in content
     day_page = client.get(meetups["kilo-1"].get_absolute_url()).content.decode()
     assert f'id="action-{item.pk}"' in day_page
 

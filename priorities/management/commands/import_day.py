@@ -1,6 +1,8 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
-from priorities.report_import import ReportError, import_report
+from priorities.report_import import MAX_REPORT_BYTES, ReportError, import_report, size_problem
 
 
 class Command(BaseCommand):
@@ -10,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the report, UTF-8 Markdown")
+        parser.add_argument(
+            "file", help=f"the report, UTF-8 Markdown, at most {MAX_REPORT_BYTES // 1024} KB"
+        )
         parser.add_argument("--meetup", metavar="SLUG", help="import into this meetup instead")
         parser.add_argument(
             "--create-areas",
@@ -23,8 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, meetup, create_areas, dry_run, **options):
         try:
+            # The size first: a file too large to import is not read into memory.
+            if problem := size_problem(os.path.getsize(file)):
+                raise CommandError(f"{file}: {problem}")
             with open(file, encoding="utf-8") as report:
-                text = report.read()
+                text = report.read(MAX_REPORT_BYTES + 1)
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
         try:

@@ -22,7 +22,7 @@ def tell_apart_titles_differing_only_in_case(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('priorities', '0009_people_leads_attendance'),
+        ('priorities', '0011_clean_editor_text'),
     ]
 
     operations = [
