@@ -11,11 +11,11 @@ so the text follows the conventions those tools already have rather than Markdow
   need ``>``, are indented by two spaces instead.
 - Links become numbered footnotes (``text [1]``, the URL in ``Footnotes.as_text()``), so that
   paragraphs stay readable; one ``Footnotes`` is shared by every text of a mail, so a URL keeps
-  its number throughout. A URL the text already shows (an autolink ``<https://...>``, or a
-  link whose text is its URL) stays inline and is not footnoted: the reader sees every URL
-  once. Only http(s) and mailto URLs are shown at all; any other link (``javascript:``,
-  ``data:``, relative) keeps its text and loses its target. A footnote mark never starts a
-  line, where it would read as a footnote itself.
+  its number throughout. A URL the text already shows (an autolink ``<https://...>``, a link
+  whose text is its URL or which has no text) stays inline, however long, and is not
+  footnoted: the reader sees every URL once. Only http(s) and mailto URLs are shown at all;
+  any other link (``javascript:``, ``data:``, relative) keeps its text and loses its target.
+  A footnote mark never starts a line, where it would read as a footnote itself.
 - Markup disappears: emphasis and code markers, ``#`` (headings are underlined instead), raw
   HTML (its text is kept, entities decoded). Code stays verbatim, indented by four spaces.
 
@@ -288,7 +288,7 @@ def _aligned_table(rows, alignments, indent):
 
 
 def _inline_text(tokens, footnotes):
-    """Inline tokens as text: markers dropped, links footnoted, hard breaks as newlines."""
+    """Inline tokens as text: markers and HTML dropped, links footnoted, hard breaks as newlines."""
     parts, open_links = [], []
     for token in tokens:
         if token.type == "link_open":
@@ -305,7 +305,18 @@ def _inline_text(tokens, footnotes):
             parts.append("\n")
         elif token.type == "image":
             parts.append(_image(token, footnotes))
-    return "".join(parts)
+    return _hard_breaks_between_text("".join(parts))
+
+
+def _hard_breaks_between_text(text):
+    """Hard breaks where they show: none at either end, at most one empty line in a row."""
+    lines = []
+    for line in text.split("\n"):
+        if line.strip() or (lines and lines[-1].strip()):
+            lines.append(line)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
 
 
 def _footnoted(url):
@@ -313,13 +324,17 @@ def _footnoted(url):
 
 
 def _link(opening, text, footnotes):
+    """A link's text and its footnote mark, or its URL alone when the text is only the URL.
+
+    The URL is shown as markdown-it normalised it (percent-encoded), as in the footnotes: the
+    decoded form can hold spaces, which would cut the URL in two for a mail client.
+    """
     url = str(opening.attrs.get("href", ""))
     if not _footnoted(url):
         return text
-    shown = {url, _MARKDOWN.normalizeLinkText(url)}
-    shown |= {address.removeprefix("mailto:") for address in shown}
-    if not text or text in shown:
-        return text or _MARKDOWN.normalizeLinkText(url)
+    address = url.removeprefix("mailto:")
+    if opening.markup == "autolink" or text in ("", url, address, _MARKDOWN.normalizeLinkText(url)):
+        return address
     return f"{text}{_GLUE}[{footnotes.number(url)}]"
 
 
