@@ -1,0 +1,1 @@
+"""Interchange formats: what the site reads from and writes to other tools."""
