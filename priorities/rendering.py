@@ -163,7 +163,9 @@ def _split_at_budget(text):
     return head, tail
 
 
-_parser = _markdown_parser()
+#: The site's one CommonMark parser: pages, feeds and the mail's plain text
+#: (``priorities.interchange.plain_text``) read editors' Markdown alike.
+PARSER = _markdown_parser()
 
 
 def _filter_attribute(tag, attribute, value):
@@ -201,6 +203,17 @@ def _too_deep(tokens):
     return any(token.level >= MAX_NESTING - 1 for token in tokens)
 
 
+def parse_markdown(text):
+    """``(tokens, rest)``: the tokens of the part of ``text`` rendered as Markdown within the
+    budgets above, and the rest, shown as typed. ``tokens`` is None when the text nests too
+    deep to be rendered at all (it is then all shown as typed)."""
+    markdown, rest = _split_at_budget(text)
+    tokens = PARSER.parse(markdown)
+    if _too_deep(tokens):
+        return None, text
+    return tokens, rest
+
+
 def as_plain_text(text):
     """The text exactly as typed, escaped: what a reader sees when it cannot be rendered."""
     return f'<pre class="unrendered">{escape(text)}</pre>'
@@ -217,11 +230,10 @@ def render_markdown(text):
     if not text:
         return ""
     try:
-        markdown, rest = _split_at_budget(text)
-        tokens = _parser.parse(markdown)
-        if _too_deep(tokens):
+        tokens, rest = parse_markdown(text)
+        if tokens is None:
             return as_plain_text(text)
-        html = _parser.renderer.render(tokens, _parser.options, {})
+        html = PARSER.renderer.render(tokens, PARSER.options, {})
         # Without the final line break, as Python-Markdown rendered (the demo's HTML is the same).
         html = sanitize_html(_demote_headings(html)).rstrip("\n")
         return html + as_plain_text(rest) if rest else html

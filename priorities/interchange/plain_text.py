@@ -27,8 +27,7 @@ short text, too deep for a recursive walk. Widths count code points, not termina
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.tasklists import tasklists_plugin
+from priorities.rendering import PARSER, parse_markdown
 
 WIDTH = 72
 FOOTNOTED_SCHEMES = ("http://", "https://", "mailto:")
@@ -43,21 +42,13 @@ TABLE_GAP = "  "
 _GLUE = "\0"
 #: HTML elements whose content is not text for a reader.
 _HIDDEN_HTML = ("script", "style")
-_TABLE_ALIGNMENTS = {"text-align:right": str.rjust, "text-align:center": str.center}
+#: Table cells' alignment, as ``priorities.rendering`` gives it (the ``align`` attribute).
+_TABLE_ALIGNMENTS = {"right": str.rjust, "center": str.center}
 
 
-class _EveryLinkMarkdown(MarkdownIt):
-    """markdown-it that parses every link, whatever its URL.
-
-    markdown-it refuses ``javascript:`` and similar URLs by leaving the whole
-    ``[text](url)`` as literal text; we parse it as a link and drop the URL, keeping the text.
-    """
-
-    def validateLink(self, url: str) -> bool:
-        return True
-
-
-_MARKDOWN = _EveryLinkMarkdown("commonmark").enable("table").use(tasklists_plugin)
+#: The site's own parser, so that a mail reads editors' Markdown as the pages do (a link to a
+#: refused address, ``javascript:`` say, is text there as here).
+_MARKDOWN = PARSER
 
 
 @dataclass
@@ -84,7 +75,12 @@ def markdown_to_text(
     ``width`` includes the indent. Links are numbered in ``footnotes``. The text ends without
     a newline, with no trailing whitespace on any line and no blank line at either end.
     """
-    text = _join(_blocks(_MARKDOWN.parse(markdown), indent, width, footnotes))
+    # Within the budgets of the site's renderer: what the page shows as typed is given as typed.
+    tokens, rest = parse_markdown(markdown)
+    blocks = _blocks(tokens, indent, width, footnotes) if tokens is not None else []
+    if rest:
+        blocks.append(_code(rest, indent))
+    text = _join(blocks)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
@@ -147,9 +143,9 @@ def _block(block, indent, width, footnotes):
     opening, inner = block[0], block[1:-1]
     kind = opening.type
     if kind == "paragraph_open":
-        return wrap(_inline_text(inner[0].children, footnotes), width=width, indent=indent)
+        return wrap(_inline_text(inner[0], footnotes), width=width, indent=indent)
     if kind == "heading_open":
-        return _heading(opening, _inline_text(inner[0].children, footnotes), indent, width)
+        return _heading(opening, _inline_text(inner[0], footnotes), indent, width)
     if kind == "blockquote_open":
         return _join(_blocks(inner, indent + QUOTE_INDENT, width, footnotes))
     if kind in ("bullet_list_open", "ordered_list_open"):
@@ -205,14 +201,15 @@ def _list(opening, items, indent, width, footnotes):
 
 
 def _task_box(item):
-    """``[x]`` or ``[ ]`` for an item the tasklists plugin made a task, else None.
+    """``[x]`` or ``[ ]`` for a task item, else None.
 
-    The plugin marks the item with a class and puts an HTML checkbox first in its text.
+    ``priorities.rendering`` marks a task by putting a checkbox first in the item's text.
     """
-    if "task-list-item" not in str(item[0].attrs.get("class", "")):
+    inline = item[2] if len(item) > 2 and item[2].type == "inline" else None
+    children = inline.children if inline is not None else None
+    if not children or len(children) < 2 or children[0].content != "<label>":
         return None
-    checkbox = item[2].children[0]
-    return "[x]" if 'checked="checked"' in checkbox.content else "[ ]"
+    return "[x]" if " checked" in children[1].content else "[ ]"
 
 
 def _with_task_box(number, item):
@@ -245,9 +242,9 @@ def _table(tokens, indent, width, footnotes):
         if token.type == "tr_open":
             rows.append([])
         elif token.type == "th_open":
-            alignments.append(_TABLE_ALIGNMENTS.get(str(token.attrs.get("style")), str.ljust))
+            alignments.append(_TABLE_ALIGNMENTS.get(str(token.attrs.get("align")), str.ljust))
         elif token.type == "inline":
-            rows[-1].append(" ".join(_inline_text(token.children, footnotes).split()))
+            rows[-1].append(" ".join(_inline_text(token, footnotes).split()))
     lines = _aligned_table(rows, alignments, indent)
     if any(_needs_stuffing(line) for line in lines):
         lines = _aligned_table(rows, alignments, indent + " ")
@@ -287,10 +284,13 @@ def _aligned_table(rows, alignments, indent):
     return [line(header), rule, *map(line, body)]
 
 
-def _inline_text(tokens, footnotes):
-    """Inline tokens as text: markers and HTML dropped, links footnoted, hard breaks as newlines."""
+def _inline_text(inline, footnotes):
+    """An inline token's text: markers and HTML dropped, links footnoted, hard breaks as
+    newlines. Past the renderer's inline budget it is a plain ``text`` token: as typed."""
+    if inline.type == "text":
+        return inline.content
     parts, open_links = [], []
-    for token in tokens:
+    for token in inline.children or ():
         if token.type == "link_open":
             open_links.append((token, len(parts)))
         elif token.type == "link_close" and open_links:
