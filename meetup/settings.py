@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "simple_history",
+    "meetup.pagecache",
     "priorities",
 ]
 
@@ -59,7 +60,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "meetup.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "priorities.caching.PageCacheMiddleware",
+    "meetup.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "meetup.middleware.RejectNulInAdminQueriesMiddleware",
@@ -198,7 +199,7 @@ LOGGING = {
 }
 
 # Caching: local memory by default; Redis when REDIS_URL is set, so that several app servers
-# share one cache. Page caches are keyed by the content version (priorities/caching.py), so
+# share one cache. Page caches are keyed by the content version (meetup/pagecache/), so
 # the timeout only bounds memory, never staleness.
 if os.environ.get("REDIS_URL"):
     CACHES = {

@@ -32,7 +32,6 @@ from .admin_forms import (
     editor_formfield_class,
 )
 from .importing import ImportResult, PreviewOutdated, changes_digest
-from .locking import VersionConflict, is_transient, lock
 from .models import (
     ActionItem,
     Attendance,
@@ -46,6 +45,7 @@ from .models import (
     StatusUpdate,
     violated_rule_message,
 )
+from .models.locking import VersionConflict, is_transient, lock
 from .notes_import import NotesError, count_changes, import_notes
 from .report import day_report, report_filename, reports_zip
 from .report_import import ReportError, import_report

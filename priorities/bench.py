@@ -6,20 +6,10 @@ import random
 
 from django.db import connection, transaction
 
-from .models import (
-    ActionItem,
-    ContentVersion,
-    Day,
-    Decision,
-    Delivery,
-    Meetup,
-    PriorityArea,
-    Risk,
-    Session,
-    SessionKind,
-    Status,
-    StatusUpdate,
-)
+from meetup.pagecache.models import ContentVersion
+
+from .enums import Delivery, SessionKind, Status
+from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
 
 BATCH = 2000
 FIRST_DATE = datetime.date(2010, 1, 4)

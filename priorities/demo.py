@@ -12,20 +12,17 @@ import datetime
 
 from django.db import transaction
 
+from .enums import Delivery, PartOfDay, SessionKind, Status
 from .models import (
     ActionItem,
     Attendance,
     Day,
     Decision,
-    Delivery,
     Meetup,
-    PartOfDay,
     Person,
     PriorityArea,
     Risk,
     Session,
-    SessionKind,
-    Status,
     StatusUpdate,
 )
 

@@ -5,7 +5,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
-from .models import Meetup, PriorityArea, Status
+from .enums import Status
+from .models import Meetup, PriorityArea
 
 
 def _choices(model, empty_label):

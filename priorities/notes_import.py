@@ -25,20 +25,10 @@ from django.db import IntegrityError
 from django.db.models import Max, Q
 from django.utils.text import Truncator
 
+from .enums import Delivery, SessionKind, Status
 from .importing import Change, ImportResult, apply
-from .locking import lock_day
-from .models import (
-    ActionItem,
-    Decision,
-    Delivery,
-    Person,
-    PriorityArea,
-    Risk,
-    Session,
-    SessionKind,
-    Status,
-    StatusUpdate,
-)
+from .models import ActionItem, Decision, Person, PriorityArea, Risk, Session, StatusUpdate
+from .models.locking import lock_day
 from .report_import import validation_messages
 from .validators import LINE_BREAK, UNPRINTABLE, unprintable_message, validate_label
 

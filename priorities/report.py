@@ -33,7 +33,8 @@ import io
 import re
 import zipfile
 
-from .models import Status
+from .enums import Status
+from .pages import day_contents
 
 NO_SUMMARY = "_No summary._"
 #: The derived line under an area's heading, which the importer skips.
@@ -172,7 +173,7 @@ def _session_block(session):
 def day_report(day):
     """The report of ``day`` as CommonMark (GFM tables and task lists), ending with a newline."""
     meetup = day.meetup
-    contents = day.contents()
+    contents = day_contents(day)
     area_reports = [report for report in contents.area_reports if report.updates]
     sessions = contents.sessions
 

@@ -26,22 +26,10 @@ from django.db import IntegrityError
 from django.db.models import Max
 from django.utils.text import slugify
 
+from .enums import Delivery, PartOfDay, SessionKind, Status
 from .importing import Change, ImportResult, apply
-from .locking import lock_day
-from .models import (
-    ActionItem,
-    Day,
-    Decision,
-    Delivery,
-    Meetup,
-    PartOfDay,
-    PriorityArea,
-    Risk,
-    Session,
-    SessionKind,
-    Status,
-    StatusUpdate,
-)
+from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
+from .models.locking import lock_day
 from .report import (
     CHANGE_PREFIX,
     NO_SESSIONS,

@@ -26,7 +26,8 @@ from django.db.models import F, FloatField, IntegerField, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import ActionItem, Day, Decision, Risk, Session, Status, StatusUpdate
+from .enums import Status
+from .models import ActionItem, Day, Decision, Risk, Session, StatusUpdate
 
 #: The text search configuration of the vectors, the queries and the GIN indexes.
 SEARCH_CONFIG = "english"

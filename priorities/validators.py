@@ -21,6 +21,11 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+#: How much Markdown one field holds: a long session's notes, or a few pages elsewhere.
+NOTES_MAX_LENGTH = 50_000
+MARKDOWN_MAX_LENGTH = 20_000
+OUTCOME_MAX_LENGTH = 5_000
+
 #: What is refused anywhere: C0 controls but tab and LF, DEL, C1 controls, surrogates and the
 #: noncharacters. (CR is a control too: line breaks are stored as LF.)
 UNPRINTABLE = re.compile(

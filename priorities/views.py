@@ -6,9 +6,12 @@ from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .caching import reader_page
+from meetup.pagecache.decorators import reader_page
+
+from .enums import Status
 from .forms import ActionItemFilterForm, ListFilterForm, OutcomeFilterForm, SearchForm
-from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Status, StatusUpdate
+from .models import ActionItem, Day, Decision, Meetup, PriorityArea, StatusUpdate
+from .pages import day_contents, scoreboard
 from .report import day_report, report_filename
 from .search import search
 
@@ -48,7 +51,7 @@ class MeetupDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         days = list(self.object.days.all())
         context["days"] = days
-        context["scoreboard"] = self.object.scoreboard(days)
+        context["scoreboard"] = scoreboard(self.object, days)
         return context
 
 
@@ -70,7 +73,7 @@ class DayDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         day = self.object
         numbers = list(day.meetup.days.values_list("number", flat=True))
-        contents = day.contents()
+        contents = day_contents(day)
         context.update(
             meetup=day.meetup,
             area_reports=contents.area_reports,

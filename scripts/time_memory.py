@@ -13,6 +13,7 @@ import time
 from django.db import connection
 
 from priorities.models import ActionItem, Day, Decision, PriorityArea, StatusUpdate
+from priorities.pages import scoreboard
 
 
 def median_ms(work, runs=7):
@@ -47,7 +48,7 @@ timings = {
     f"contents of {day} ({StatusUpdate.objects.filter(session__day=day).count()} updates)": (
         day.contents
     ),
-    f"scoreboard of {meetup} ({len(days)} days)": lambda: meetup.scoreboard(days),
+    f"scoreboard of {meetup} ({len(days)} days)": lambda: scoreboard(meetup, days),
     "decision register, page 1": lambda: page(Decision.objects.register(), 50),
     "open action items, page 1": lambda: page(ActionItem.objects.by_owner().open(), 100),
 }

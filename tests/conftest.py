@@ -28,7 +28,7 @@ def commit_callbacks_run_at_once(request, monkeypatch):
     committing = {"transactional_db", "live_server"} & set(request.fixturenames)
     if committing or (marker and marker.kwargs.get("transaction")):
         return
-    monkeypatch.setattr("priorities.signals.on_commit", lambda func, *args, **kwargs: func())
+    monkeypatch.setattr("meetup.pagecache.signals.on_commit", lambda func, *args, **kwargs: func())
 
 
 @pytest.fixture(autouse=True)

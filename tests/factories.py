@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from priorities import models
+from priorities import enums, models
 
 
 class MeetupFactory(factory.django.DjangoModelFactory):
@@ -40,7 +40,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
     day = factory.SubFactory(DayFactory)
     title = factory.Sequence(lambda n: f"Session {n}")
-    kind = models.SessionKind.STATUS_ROUND
+    kind = enums.SessionKind.STATUS_ROUND
     order = factory.Sequence(lambda n: n + 1)
     notes = "Notes of the session."
 
@@ -60,7 +60,7 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     priority_area = factory.SubFactory(PriorityAreaFactory)
-    status = models.Status.GOOD_PROGRESS
+    status = enums.Status.GOOD_PROGRESS
     headline = factory.Sequence(lambda n: f"Headline {n}")
     body = "Some *progress* was made."
     reported_by = "The lead"

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from meetup.pagecache.models import ContentVersion
 from priorities.demo import load_demo
-from priorities.models import Attendance, ContentVersion, Day, Delivery, Person
+from priorities.enums import Delivery
+from priorities.models import Attendance, Day, Person
 from tests.factories import (
     AttendanceFactory,
     DayFactory,

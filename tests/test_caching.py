@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from priorities.models import ContentVersion
+from meetup.pagecache.models import ContentVersion
 from tests.factories import DayFactory, SessionFactory, StatusUpdateFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,11 +147,11 @@ def test_the_page_cache_can_be_switched_off(client, update, settings, django_ass
 def test_a_new_release_gives_new_etags_and_cache_keys(client, update, monkeypatch):
     """Code and templates change pages too: a deployment must not be answered with a 304 or
     a cached page from before it."""
-    from priorities import caching
+    from meetup.pagecache import keys
 
     url = update.session.day.get_absolute_url()
     first = client.get(url)
-    monkeypatch.setattr(caching, "release", lambda: "next-release")
+    monkeypatch.setattr(keys, "release", lambda: "next-release")
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 200
     assert again["ETag"] != first["ETag"]
@@ -159,12 +159,12 @@ def test_a_new_release_gives_new_etags_and_cache_keys(client, update, monkeypatc
 
 
 def test_the_release_fingerprint_is_stable_and_covers_templates_and_code():
-    from priorities import caching
+    from meetup.pagecache import keys
 
-    assert caching.release() == caching.release.__wrapped__()
-    roots = [root for root, _pattern in caching.RELEASE_SOURCES]
-    assert caching.settings.BASE_DIR / "templates" in roots
-    assert caching.APP_DIR in roots
+    assert keys.release() == keys.release.__wrapped__()
+    roots = [root for root, _pattern in keys.RELEASE_SOURCES]
+    assert keys.settings.BASE_DIR / "templates" in roots
+    assert keys.settings.BASE_DIR / "priorities" in roots
 
 
 SECURITY_HEADERS = (

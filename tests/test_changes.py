@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from priorities.models import Status, StatusChange, Trend
+from priorities.enums import Status, Trend
+from priorities.pages import StatusChange
 from priorities.report import day_report
 from priorities.report_import import import_report
 from tests.factories import (
@@ -78,7 +79,7 @@ def test_a_status_change_is_classified_by_how_far_along_each_status_is(before, a
 
 
 def test_every_status_has_a_place_in_the_progress_order():
-    from priorities.models import STATUS_PROGRESS
+    from priorities.enums import STATUS_PROGRESS
 
     assert set(STATUS_PROGRESS) == set(Status)
 

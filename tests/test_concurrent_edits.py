@@ -12,8 +12,8 @@ from django.db.models import UniqueConstraint
 from django.test import Client
 from django.urls import reverse
 
-from priorities.locking import ObjectDeleted
 from priorities.models import ActionItem, Decision, Person, Risk, Session, StatusUpdate
+from priorities.models.locking import ObjectDeleted
 from priorities.report import day_report
 from tests.factories import (
     ActionItemFactory,

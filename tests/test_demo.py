@@ -7,16 +7,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from priorities.enums import Delivery, Status
 from priorities.models import (
     ActionItem,
     Day,
     Decision,
-    Delivery,
     Meetup,
     PriorityArea,
     Risk,
     Session,
-    Status,
     StatusUpdate,
 )
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from priorities.enums import Status
 from priorities.feeds import FEED_SIZE
-from priorities.models import Status
 from tests.factories import (
     ActionItemFactory,
     DayFactory,

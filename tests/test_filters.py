@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from priorities.models import Status
+from priorities.enums import Status
 from tests.factories import DayFactory, MeetupFactory, PriorityAreaFactory, StatusUpdateFactory
 
 pytestmark = pytest.mark.django_db

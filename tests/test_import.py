@@ -11,18 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
+from priorities.enums import Delivery, PartOfDay, SessionKind, Status
 from priorities.models import (
     ActionItem,
     Day,
     Decision,
-    Delivery,
     Meetup,
-    PartOfDay,
     PriorityArea,
     Risk,
     Session,
-    SessionKind,
-    Status,
     StatusUpdate,
 )
 from priorities.report import day_report

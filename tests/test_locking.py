@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from priorities.admin_forms import VersionedForm
-from priorities.locking import VersionConflict
 from priorities.models import ActionItem, Day, Decision, Risk, Session, StatusUpdate
+from priorities.models.locking import VersionConflict
 from priorities.report import day_report
 from priorities.report_import import import_report
 from tests.factories import (

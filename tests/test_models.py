@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from priorities.models import Day, Meetup, PriorityArea, Status, StatusUpdate
+from priorities.enums import Status
+from priorities.models import Day, Meetup, PriorityArea, StatusUpdate
+from priorities.pages import day_contents, scoreboard
 from tests.factories import (
     ActionItemFactory,
     DayFactory,
@@ -146,7 +148,7 @@ def test_day_reports_list_each_area_updates_in_session_order():
     afternoon = SessionFactory(day=day, order=2)
     later = StatusUpdateFactory(session=afternoon, priority_area=area, status=Status.BLOCKED)
     earlier = StatusUpdateFactory(session=morning, priority_area=area, status=Status.STARTED)
-    [report] = day.contents().area_reports
+    [report] = day_contents(day).area_reports
     assert report.updates == [earlier, later]
     assert report.latest == later
 
@@ -155,7 +157,7 @@ def test_day_reports_include_active_areas_without_an_update():
     day = DayFactory()
     quiet = PriorityAreaFactory(name="Bugs")
     PriorityAreaFactory(name="Retired", active=False)
-    [report] = day.contents().area_reports
+    [report] = day_contents(day).area_reports
     assert report.area == quiet
     assert report.latest is None
 
@@ -176,7 +178,7 @@ def test_scoreboard_shows_the_status_each_area_ended_each_day_with():
         priority_area=area,
         status=Status.IMPLEMENTED,
     )
-    [row] = meetup.scoreboard([day1, day2])
+    [row] = scoreboard(meetup, [day1, day2])
     assert row.area == area
     assert row.statuses == [Status.BLOCKED, Status.IMPLEMENTED]
 

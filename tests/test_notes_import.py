@@ -9,18 +9,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from meetup.pagecache.models import ContentVersion
+from priorities.enums import Delivery, SessionKind, Status
 from priorities.management.commands.import_notes import Command as ImportNotesCommand
-from priorities.models import (
-    ActionItem,
-    ContentVersion,
-    Decision,
-    Delivery,
-    Risk,
-    Session,
-    SessionKind,
-    Status,
-    StatusUpdate,
-)
+from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate
 from priorities.notes_import import (
     Command,
     LineError,

@@ -3,9 +3,9 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from meetup.pagecache.models import ContentVersion
 from priorities.models import (
     ActionItem,
-    ContentVersion,
     Day,
     Decision,
     Meetup,

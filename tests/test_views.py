@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from priorities.models import Status
+from priorities.enums import Status
 from tests.factories import (
     ActionItemFactory,
     DayFactory,

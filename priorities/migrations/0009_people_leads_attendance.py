@@ -8,7 +8,7 @@ name) and a lead of the area, so nothing typed there is lost. Editors may view a
 import django.db.models.deletion
 from django.contrib.auth.management import create_permissions
 import django.db.models.functions.text
-import priorities.models
+import priorities.validators
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             name='Person',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, validators=[priorities.models.validate_label])),
+                ('name', models.CharField(max_length=200, validators=[priorities.validators.validate_label])),
                 ('irc_nick', models.CharField(blank=True, help_text='As typed in the meeting channel; quick notes map #action owners by it.', max_length=50, verbose_name='IRC nick')),
                 ('affiliation', models.CharField(blank=True, max_length=200)),
             ],

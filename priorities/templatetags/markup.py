@@ -4,8 +4,9 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from priorities.models import Status
 from priorities.rendering import render_markdown
+
+from ..enums import Status
 
 register = template.Library()
 

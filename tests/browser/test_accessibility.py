@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from priorities.models import Delivery, Status
+from priorities.enums import Delivery, Status
 from tests.browser.support import BROWSER_MARKS, PHONE_OPTIONS, expect, public_urls
 from tests.factories import (
     ActionItemFactory,

@@ -5,7 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from priorities.models import Decision, PriorityArea, Session, Status, StatusUpdate
+from priorities.enums import Status
+from priorities.models import Decision, PriorityArea, Session, StatusUpdate
 from tests.browser.support import BROWSER_MARKS, EDITOR_PASSWORD, expect, save_screenshot
 
 pytestmark = BROWSER_MARKS

@@ -87,7 +87,7 @@ def lock(queryset, *, key=False):
 
 def lock_day(day):
     """Lock ``day`` and then its sessions: what a write across the whole day takes first."""
-    from .models import Day, Session  # models import this module
+    from .meetups import Day, Session  # they import this module
 
     lock(Day.objects.filter(pk=day.pk))
     lock(Session.objects.filter(day=day))

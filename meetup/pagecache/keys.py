@@ -1,0 +1,80 @@
+"""What a cached page is keyed by: the content version, the release, the address."""
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.utils.http import urlencode
+
+from .models import ContentVersion
+
+#: What a page is built from, besides the database: the fingerprint covers these files (the
+#: site's code: the project and its apps, this one included).
+RELEASE_SOURCES = (
+    (settings.BASE_DIR / "templates", "*"),
+    (settings.BASE_DIR / "static", "*"),
+    (settings.BASE_DIR / "meetup", "*.py"),
+    (settings.BASE_DIR / "priorities", "*.py"),
+)
+
+
+@functools.cache
+def release():
+    """A short fingerprint of the code serving pages, the same on every app server that runs
+    the same code; computed once per process (about a hundred small files)."""
+    digest = hashlib.sha256()
+    for root, pattern in RELEASE_SOURCES:
+        for path in sorted(root.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def content_version(request):
+    """(version, changed_at) of the site's content, read once per request."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = ContentVersion.current()
+    return request._content_version
+
+
+def viewer(request):
+    return f"user-{request.user.pk}" if request.user.is_authenticated else "public"
+
+
+def page_etag(request, *args, **kwargs):
+    version, changed_at = content_version(request)
+    return f"{version}-{changed_at.timestamp():.6f}-{release()}-{viewer(request)}"
+
+
+def page_last_modified(request, *args, **kwargs):
+    return content_version(request)[1]
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _address(request):
+    # Scheme and host too: pages show their address (the print header).
+    return request.build_absolute_uri(request.path)
+
+
+def normal_query(query, params):
+    """The query string of ``query``'s parameters named in ``params``, in their order: all
+    that a page reading only those parameters depends on."""
+    return urlencode(
+        [(name, value) for name, values in query.lists() if name in params for value in values]
+    )
+
+
+def seen_key(request):
+    """Set while the page cache holds some version of this address's page; its value is the
+    names of the query parameters the page reads."""
+    return f"page-seen:{release()}:{request.method}:{_digest(_address(request))}"
+
+
+def cache_key(request, params):
+    version, changed_at = content_version(request)
+    page = _digest(f"{_address(request)}?{normal_query(request.GET, params)}")
+    return f"page:{release()}:{version}:{changed_at.timestamp():.6f}:{request.method}:{page}"

@@ -1,0 +1,73 @@
+"""The meetup notes domain: one aggregate of linked models, a module each.
+
+- ``meetups``: a meetup, its numbered days, and the sessions of each day;
+- ``areas``: the priority areas a team committed to;
+- ``updates``: one area's status as reported in one session;
+- ``outcomes``: what a session produced (decisions, action items, risks);
+- ``people``: who leads areas and who attended which day;
+- ``locking``: the versions that keep two editors from overwriting each other, and the one
+  lock order every write follows.
+
+Vocabularies are in ``priorities.enums``, the rules on editors' text in
+``priorities.validators``, what a page shows (read models) in ``priorities.pages``.
+"""
+
+from .areas import PriorityArea
+from .locking import ObjectDeleted, VersionConflict, VersionedModel
+from .meetups import Day, Meetup, Session
+from .outcomes import ActionItem, Decision, Outcome, Risk, outcome_prefetches
+from .people import Attendance, Person
+from .updates import StatusUpdate
+
+__all__ = [
+    "CONTENT_MODELS",
+    "ActionItem",
+    "Attendance",
+    "Day",
+    "Decision",
+    "Meetup",
+    "ObjectDeleted",
+    "Outcome",
+    "Person",
+    "PriorityArea",
+    "Risk",
+    "Session",
+    "StatusUpdate",
+    "VersionConflict",
+    "VersionedModel",
+    "outcome_prefetches",
+    "violated_rule_message",
+]
+
+#: Every model whose rows the public pages show: a change to any of them changes a page.
+CONTENT_MODELS = (
+    Meetup,
+    Day,
+    Session,
+    PriorityArea,
+    StatusUpdate,
+    Decision,
+    ActionItem,
+    Risk,
+    Person,
+    Attendance,
+)
+
+
+def violated_rule_message(error):
+    """The message of the constraint an ``IntegrityError`` names, or "" if it names none.
+
+    PostgreSQL and SQLite name the constraint in their message; SQLite names a unique
+    constraint on fields by its columns instead ("UNIQUE constraint failed: table.a, table.b").
+    """
+    text = str(error)
+    for model in CONTENT_MODELS:
+        for constraint in model._meta.constraints:
+            names = [constraint.name]
+            if getattr(constraint, "fields", ()):
+                table = model._meta.db_table
+                columns = [model._meta.get_field(name).column for name in constraint.fields]
+                names.append(", ".join(f"{table}.{column}" for column in columns))
+            if any(name in text for name in names):
+                return constraint.get_violation_error_message()
+    return ""
