@@ -7,9 +7,10 @@ the task without its owners):
 
 1. The leading known nicks, separated by commas, spaces, "and" or "&", optionally ending in a
    colon, are the owners and are removed from the text: ``#action alice, bob fix the job``
-   gives ("alice", "bob") and "fix the job". Known nicks are those of the meeting (speakers,
-   ``#here``, ``#nick``, chairs, and ``#here`` aliases, which stand for their nick), collected
-   over the whole meeting as MeetBot does when it writes the minutes, plus the caller's.
+   gives ("alice", "bob") and "fix the job"; a "to" after them goes too, as minutes so often
+   say "#action bob to fix it". Known nicks are the meeting's (speakers, ``#here``, ``#nick``,
+   chairs, and ``#here`` aliases, which stand for their nick), collected over the whole
+   meeting as MeetBot does when it writes the minutes, plus the caller's.
 2. Failing that, a list of nick-shaped words ending in a colon, such as ``#action alice, bob:
    fix the job``, is taken as owners even when nobody by those nicks spoke (hand-typed notes).
 3. Failing that, MeetBot's rule: every known nick named anywhere in the text, which is then
@@ -22,6 +23,7 @@ import re
 
 _WORD = re.compile(r"\S+")
 _CONJUNCTIONS = frozenset({"and", "&"})
+_LEADING_TO = re.compile(r"to\s", re.IGNORECASE)
 _NICK_SHAPE = re.compile(r"[A-Za-z\[\]\\`_^{|}][\w\[\]\\`^{|}-]*")
 _NICK_TOKEN = re.compile(r"[\w\[\]\\`^{|}-]+")
 _NICK_LIST_SEPARATOR = re.compile(r"[,\s]+")
@@ -50,7 +52,8 @@ def split_owners(text, known):
     if not owners:
         owners, task_at = _listed_before_colon(text)
     if owners:
-        return tuple(owners), text[task_at:].lstrip(" ,:")
+        task = text[task_at:].lstrip(" ,:")
+        return tuple(owners), task[3:].lstrip() if _LEADING_TO.match(task) else task
     return _named_anywhere(text, known), text
 
 
