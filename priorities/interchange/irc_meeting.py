@@ -85,12 +85,18 @@ CHAIR_COMMANDS = frozenset(
         *("meetingtopic", "save", "lurk", "unlurk", "restrictlogs"),
     }
 )
+#: Commands that steer the meeting, each read by the ``on_<command>`` method of the reader.
+CONTROL_COMMANDS = (
+    *("startmeeting", "endmeeting", "meetingname", "chair", "unchair", "undo", "nick"),
+    *("here", "startvote", "vote", "endvote"),
+)
 #: MeetBot commands that change nothing in the minutes.
 NO_EFFECT_COMMANDS = frozenset(
     {"meetingtopic", "save", "lurk", "unlurk", "restrictlogs", "commands"}
 )
-#: Commands whose text may be empty in notes.
-_TEXT_OPTIONAL = frozenset({"startmeeting", "endmeeting", "inwriting", "undo", "endvote"})
+KNOWN_COMMANDS = frozenset({*ITEM_COMMANDS, *CONTROL_COMMANDS, *NO_EFFECT_COMMANDS})
+#: Item commands that need no text ("#inwriting": the update was written, by nobody named).
+ITEMS_WITHOUT_TEXT = frozenset({"inwriting"})
 
 
 @dataclass
@@ -200,24 +206,22 @@ class _MeetingReader:
                 self.add(line, "info", line.text)
             return
         name, rest = command["name"].lower(), command["rest"].strip()
-        handler = getattr(self, f"on_{name}", None)
-        if name in ITEM_COMMANDS:
-            handler = self.on_item
-        elif handler is None and name not in NO_EFFECT_COMMANDS:
+        if name not in KNOWN_COMMANDS:
             if self.notes:
                 self.error(line, f"unknown command #{command['name']} (use one of {_KNOWN})")
             else:
                 self.skip("unknown command")
-            return
-        if name in CHAIR_COMMANDS and not self.is_chair(line):
+        elif name in CHAIR_COMMANDS and not self.is_chair(line):
             self.skip("not a chair")
-        elif not rest and name in ITEM_COMMANDS and name not in _TEXT_OPTIONAL:
-            if self.notes:
+        elif name in ITEM_COMMANDS:
+            if rest or name in ITEMS_WITHOUT_TEXT:
+                self.on_item(line, name, rest)
+            elif self.notes:
                 self.error(line, f"#{name} needs a text after it")
             else:
                 self.skip("empty command")
-        elif handler is not None:
-            handler(line, name, rest)
+        elif name in CONTROL_COMMANDS:
+            getattr(self, f"on_{name}")(line, rest)
 
     def add(self, line, command, text, **values):
         nick = self.name(line.nick) if line.nick else ""
@@ -245,7 +249,7 @@ class _MeetingReader:
         else:
             self.add(line, command, rest)
 
-    def on_startmeeting(self, line, name, rest):
+    def on_startmeeting(self, line, rest):
         meeting = self.meeting
         if self.started_at is not None:
             if self.notes:
@@ -261,43 +265,43 @@ class _MeetingReader:
             self.owner = nick_key(line.nick)
             self.chairs[self.owner] = self.name(line.nick)
 
-    def on_endmeeting(self, line, name, rest):
+    def on_endmeeting(self, line, rest):
         self.ended_at = line.number
         self.meeting.end_time = line.time
 
-    def on_meetingname(self, line, name, rest):
+    def on_meetingname(self, line, rest):
         if rest:
             self.meeting.title, self.meeting.title_line = rest, line.number
 
-    def on_chair(self, line, name, rest):
+    def on_chair(self, line, rest):
         for nick in split_nicks(rest):
             self.chairs.setdefault(nick_key(nick), self.name(nick))
 
-    def on_unchair(self, line, name, rest):
+    def on_unchair(self, line, rest):
         for nick in split_nicks(rest):
             if nick_key(nick) != self.owner:
                 self.chairs.pop(nick_key(nick), None)
 
-    def on_nick(self, line, name, rest):
+    def on_nick(self, line, rest):
         for nick in split_nicks(rest):
             self.see(nick)
 
-    def on_here(self, line, name, rest):
+    def on_here(self, line, rest):
         if self.notes:
-            self.on_nick(line, name, rest)
+            self.on_nick(line, rest)
             return
         self.see(line.nick)
         if rest and len(rest.split()) == 1 and nick_key(rest) != nick_key(line.nick):
             self.aliases[nick_key(rest)] = nick_key(line.nick)
 
-    def on_undo(self, line, name, rest):
+    def on_undo(self, line, rest):
         if self.meeting.items:
             self.meeting.items.pop()
             self.skip("undone")
         else:
             self.skip("nothing to undo")
 
-    def on_startvote(self, line, name, rest):
+    def on_startvote(self, line, rest):
         if self.vote is not None:
             self.skip("vote already open")
             return
@@ -311,7 +315,7 @@ class _MeetingReader:
         options = tuple(option for option in _VOTE_OPTION_SEPARATOR.split(choices) if option)
         self.vote = _Vote(f"{question.strip()}?", options or DEFAULT_VOTE_OPTIONS)
 
-    def on_vote(self, line, name, rest):
+    def on_vote(self, line, rest):
         if self.vote is None:
             self.skip("no vote open")
             return
@@ -323,7 +327,7 @@ class _MeetingReader:
         voter = line.number if self.notes else nick_key(line.nick)
         self.vote.ballots[voter] = choices.index(rest.lower())
 
-    def on_endvote(self, line, name, rest):
+    def on_endvote(self, line, rest):
         vote, self.vote = self.vote, None
         if vote is None:
             self.skip("no vote open")
@@ -366,13 +370,7 @@ def _command_name(text):
     return command["name"].lower() if command else None
 
 
-_KNOWN = ", ".join(
-    f"#{name}"
-    for name in (
-        *("startmeeting", "endmeeting", "meetingname", "chair", "unchair", "undo", "nick"),
-        *("here", "startvote", "vote", "endvote", *ITEM_COMMANDS),
-    )
-)
+_KNOWN = ", ".join(f"#{name}" for name in (*CONTROL_COMMANDS, *ITEM_COMMANDS))
 
 
 def _split_status(text):

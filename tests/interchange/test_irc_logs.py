@@ -272,6 +272,7 @@ def test_notes_errors_are_todays():
         log(
             "#startmeeting Day 1",
             "#topik Cells v2",
+            "#item not a command either",
             "#info",
             "#startmeeting Day 2",
             "#link the etherpad",
@@ -281,15 +282,16 @@ def test_notes_errors_are_todays():
             "also forgotten",
         )
     )
-    assert meeting.errors == [
-        (2, meeting.errors[0][1]),
-        (3, "#info needs a text after it"),
-        (4, "a second #startmeeting (the first is on line 1)"),
-        (5, "#link needs an http:// or https:// URL (or use #info)"),
-        (6, '#startvote needs a question ending in "?", then the options'),
-        (8, "text after #endmeeting (line 7): remove it, or move #endmeeting to the end"),
+    unknown = "unknown command #{} (use one of #startmeeting, #endmeeting, #meetingname, "
+    assert meeting.errors[0][0] == 2 and meeting.errors[0][1].startswith(unknown.format("topik"))
+    assert meeting.errors[1][0] == 3 and meeting.errors[1][1].startswith(unknown.format("item"))
+    assert meeting.errors[2:] == [
+        (4, "#info needs a text after it"),
+        (5, "a second #startmeeting (the first is on line 1)"),
+        (6, "#link needs an http:// or https:// URL (or use #info)"),
+        (7, '#startvote needs a question ending in "?", then the options'),
+        (9, "text after #endmeeting (line 8): remove it, or move #endmeeting to the end"),
     ]
-    assert meeting.errors[0][1].startswith("unknown command #topik (use one of #startmeeting")
 
 
 def test_a_notes_line_that_looks_like_a_log_line_is_named():
