@@ -7,8 +7,9 @@ Hand-typed notes ("notes") are the lines that fit no log format; a text of such 
 still looks like a chat log (a ``<nick>`` after a date or time in an unknown layout) is
 refused rather than read as notes, which would turn every chat line into an ``#info``.
 
-Every pattern here is anchored and has no nested or overlapping repetition, so a line costs
-time in proportion to its length, however it is built.
+Every pattern here is anchored, and none can match a stretch of a line in more than a few
+ways (the overlaps are bounded), so a line costs time in proportion to its length, however
+it is built.
 """
 
 import datetime

@@ -4,8 +4,8 @@
 problem found); it never raises for bad input and writes nothing. A ``Meeting`` with errors
 is one nothing should be made of.
 
-Input. At most ``MAX_LOG_BYTES`` (1 MB, UTF-8 encoded; a day's busy channel log is a few
-hundred KB, a one-hour meeting about 20 KB), checked before anything is parsed. Bytes must be
+Input. At most ``MAX_LOG_BYTES`` (1 MB, UTF-8 encoded: an hour's meeting logs 20 to 60 KB,
+a busy channel's whole day a few hundred KB), checked before anything is parsed. Bytes must be
 UTF-8 (each bad line is named); a byte order mark is ignored; lines end in LF, CRLF or CR.
 Colour, bold and other mIRC formatting codes are removed; another control character in a line
 the meeting keeps is an error, as the site's text fields refuse them. The format is detected
@@ -18,6 +18,8 @@ the OpenStack fork's votes), with HcoopMeetbot's ``#here`` and case-insensitive 
   after are left out and counted (chat around a meeting is normal); a log without
   ``#startmeeting`` is an error. ``#startmeeting <title>`` or a chair's ``#meetingname``
   gives the title (the last one wins, kept as typed, not MeetBot's lower_case file name).
+  A second ``#startmeeting`` is ignored; without ``#endmeeting`` the meeting runs to the last
+  line and has no ``end_time``.
 - Chairs: who said ``#startmeeting`` (who cannot be unchaired) and whoever a chair
   ``#chair``s. Only chairs' ``#topic``, ``#agreed``/``#agree``, ``#accepted``/``#accept``,
   ``#rejected``/``#reject``, ``#undo``, ``#chair``, ``#unchair``, ``#meetingname``,
@@ -29,7 +31,11 @@ the OpenStack fork's votes), with HcoopMeetbot's ``#here`` and case-insensitive 
   the speaker present; a one-word alias then stands for the nick in actions), ``#vote``, and
   our ``#status``, ``#risk`` and ``#inwriting``. A line starting with an http(s) URL is a link
   when a chair says it (MeetBot takes anyone's; the chairs' keep the minutes from filling with
-  pasted links). ``/me`` lines are never commands (as in MeetBot). Other ``#words`` are chat.
+  pasted links). ``/me`` lines are never commands (as in MeetBot). Other ``#words`` are chat
+  (counted "unknown command"), HcoopMeetbot's ``#motion``, ``#close``, ``#failed`` and
+  ``#inconclusive`` among them. Bots' lines (``bot_nicks``) are never commands.
+- ``#link``: the first http(s) URL anywhere on the line (MeetBot's later rule), the rest is
+  its text; without one it is an error, in a log as in notes.
 - ``#agreed`` and ``#accepted`` are "agreed" items, ``#rejected`` "rejected" ones.
 - ``#undo`` removes the last item of any kind, ``#topic`` included (MeetBot's minutes); it
   does not undo ``#chair`` or ``#meetingname``, which are no items there either.
@@ -48,7 +54,8 @@ the OpenStack fork's votes), with HcoopMeetbot's ``#here`` and case-insensitive 
 Hand-typed notes (today's quick notes) keep their rules: every line is content, with no time
 nor nick; a line without a command is an ``#info``; no chair rules (everyone is a chair) and no
 ``#startmeeting`` needed; a second ``#startmeeting``, an unknown command, a command without its
-text and any line after ``#endmeeting`` are errors.
+text and any line after ``#endmeeting`` are errors. ``#here`` and ``#nick`` name who is
+present; each ``#vote`` line is one vote, no line saying who cast it.
 
 ``left_out`` counts lines kept out of the transcript ("before the meeting", "after the
 meeting", "bot", "system") and commands kept out of the items ("not a chair", "unknown

@@ -565,6 +565,13 @@ def test_a_control_character_in_the_meeting_is_an_error():
 # Bad input: nothing is made of it, and the message names the line.
 
 
+def test_a_log_without_endmeeting_runs_to_its_last_line():
+    meeting = meeting_of("alice: #startmeeting", "alice: #info one", "bob: still talking")
+    assert meeting.errors == []
+    assert (meeting.start_time, meeting.end_time) == (at(21, 0, 0), None)
+    assert len(meeting.transcript) == 3
+
+
 def test_a_log_without_startmeeting_is_an_error():
     meeting = read_log(log("21:00:00 <alice> hi", "21:00:05 <bob> #info no meeting"))
     assert meeting.errors == [(None, meeting.errors[0][1])]
