@@ -1,0 +1,388 @@
+"""MeetBot's rules: the lines of a meeting become its minutes, read once, in order.
+
+What the rules are, and which manual each follows, is told in ``irc_logs``, the entry point.
+"""
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from .irc_formats import NOTES, LogLine
+from .irc_nicks import display_nick, nick_key, split_nicks, split_owners
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing for the minutes. ``command`` is normalised: "topic", "info", "idea", "link",
+    "help", "agreed", "rejected", "action", "status", "risk", "inwriting" or "vote"."""
+
+    line: int
+    time: datetime.time | None
+    nick: str  # who said it ("" in hand-typed notes)
+    command: str
+    text: str  # the text after the command (for "action": the task, owners removed)
+    owners: tuple[str, ...] = ()  # "action": the nicks/names it names, in order
+    url: str = ""  # "link": the http(s) URL
+    status: str = ""  # "status": the raw status word(s) as typed
+    tally: tuple[tuple[str, int], ...] = ()  # "vote": (option, count); text is the question
+
+
+@dataclass
+class Meeting:
+    """What a log or notes hold: the session's facts, its items, and the problems found."""
+
+    format: str  # one of irc_formats.FORMATS' names, "notes", or "" when unreadable
+    title: str = ""
+    title_line: int | None = None
+    start_time: datetime.time | None = None
+    end_time: datetime.time | None = None
+    chairs: list[str] = field(default_factory=list)
+    transcript: list[LogLine] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    speakers: Counter = field(default_factory=Counter)
+    present: list[str] = field(default_factory=list)
+    left_out: Counter = field(default_factory=Counter)
+    errors: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+def read_meeting(log_format, lines, *, bot_nicks, known_nicks):
+    """The ``Meeting`` that ``lines`` (``LogLine``s of ``log_format``, in order) record."""
+    return _MeetingReader(log_format, bot_nicks, known_nicks).read(lines)
+
+
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
+_COMMAND = re.compile(r"#(?P<name>[A-Za-z][A-Za-z_]*+)(?:[:?]|(?=\s)|$)\s*(?P<rest>.*)")
+_BARE_URL = re.compile(r"https?://\S", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_VOTE_OPTION_SEPARATOR = re.compile(r"[^\w+-]+")  # MeetBot's choicesSplit_RE
+DEFAULT_VOTE_OPTIONS = ("Yes", "No")
+
+#: Commands that make an item, and the item's normalised command.
+ITEM_COMMANDS = {
+    "topic": "topic",
+    "info": "info",
+    "idea": "idea",
+    "link": "link",
+    "help": "help",
+    "halp": "help",
+    "agreed": "agreed",
+    "agree": "agreed",
+    "accepted": "agreed",
+    "accept": "agreed",
+    "rejected": "rejected",
+    "reject": "rejected",
+    "action": "action",
+    "status": "status",
+    "risk": "risk",
+    "inwriting": "inwriting",
+}
+#: The "(Chairs only.)" commands of MeetBot's manual, and the votes' of the OpenStack fork.
+CHAIR_COMMANDS = frozenset(
+    {
+        *("topic", "agreed", "agree", "accepted", "accept", "rejected", "reject", "undo"),
+        *("chair", "unchair", "meetingname", "startvote", "endvote", "endmeeting"),
+        *("meetingtopic", "save", "lurk", "unlurk", "restrictlogs"),
+    }
+)
+#: Commands that steer the meeting, each read by the ``on_<command>`` method of the reader.
+CONTROL_COMMANDS = (
+    *("startmeeting", "endmeeting", "meetingname", "chair", "unchair", "undo", "nick"),
+    *("here", "startvote", "vote", "endvote"),
+)
+#: MeetBot commands that change nothing in the minutes.
+NO_EFFECT_COMMANDS = frozenset(
+    {"meetingtopic", "save", "lurk", "unlurk", "restrictlogs", "commands"}
+)
+KNOWN_COMMANDS = frozenset({*ITEM_COMMANDS, *CONTROL_COMMANDS, *NO_EFFECT_COMMANDS})
+#: Item commands that need no text ("#inwriting": the update was written, by nobody named).
+ITEMS_WITHOUT_TEXT = frozenset({"inwriting"})
+
+
+@dataclass
+class _Vote:
+    question: str
+    options: tuple[str, ...]
+    ballots: dict = field(default_factory=dict)  # voter -> index of the option
+
+
+class _MeetingReader:
+    """The meeting's state while its lines are read, one at a time, once."""
+
+    def __init__(self, log_format, bot_nicks, known_nicks):
+        self.meeting = Meeting(format=log_format)
+        self.notes = log_format == NOTES
+        self.bots = {nick_key(nick) for nick in bot_nicks}
+        self.known_nicks = known_nicks
+        self.names = {}  # nick key -> the nick as first seen, undecorated
+        self.present = set()  # nick keys
+        self.chairs = {}  # nick key -> nick
+        self.aliases = {}  # #here alias key -> nick key
+        self.owner = None
+        self.started_at = None
+        self.ended_at = None
+        self.reported_after_end = False
+        self.vote = None
+
+    def read(self, lines):
+        for line in lines:
+            if self.notes:
+                self.read_note(line)
+            else:
+                self.read_logged(line)
+        self.finish()
+        return self.meeting
+
+    def read_logged(self, line):
+        left_out = self.meeting.left_out
+        is_bot = line.kind != "system" and nick_key(line.nick) in self.bots
+        if self.ended_at is not None:
+            left_out["after the meeting"] += 1
+        elif self.started_at is None and not (
+            line.kind == "message" and not is_bot and _command_name(line.text) == "startmeeting"
+        ):
+            left_out["before the meeting"] += 1
+        elif line.kind == "system":
+            left_out["system"] += 1
+        elif is_bot:
+            left_out["bot"] += 1
+        elif self.visible(line):
+            self.meeting.transcript.append(line)
+            self.meeting.speakers[self.see(line.nick)] += 1
+            if line.kind == "message":
+                self.obey(line)
+
+    def read_note(self, line):
+        if self.ended_at is not None:
+            if not self.reported_after_end:
+                self.error(
+                    line,
+                    f"text after #endmeeting (line {self.ended_at}): remove it, or move "
+                    "#endmeeting to the end",
+                )
+                self.reported_after_end = True
+            return
+        if self.visible(line):
+            self.meeting.transcript.append(line)
+            self.obey(line)
+
+    def visible(self, line):
+        if invisible := _INVISIBLE.search(line.text):
+            self.error(
+                line,
+                f"remove the invisible character U+{ord(invisible.group()):04X}: it cannot be "
+                "shown",
+            )
+            return False
+        return True
+
+    def error(self, line, message):
+        self.meeting.errors.append((line.number, message))
+
+    def skip(self, reason):
+        self.meeting.left_out[reason] += 1
+
+    def name(self, nick):
+        """The nick as the meeting shows it, remembered for owners."""
+        return self.names.setdefault(nick_key(nick), display_nick(nick))
+
+    def see(self, nick):
+        """``name``, and the nick is present."""
+        name = self.name(nick)
+        if nick_key(nick) not in self.present:
+            self.present.add(nick_key(nick))
+            self.meeting.present.append(name)
+        return name
+
+    def is_chair(self, line):
+        return self.notes or nick_key(line.nick) in self.chairs
+
+    def obey(self, line):
+        command = _COMMAND.match(line.text)
+        if command is None:
+            if _BARE_URL.match(line.text) and self.is_chair(line):
+                self.add_link(line, line.text)
+            elif self.notes:
+                self.add(line, "info", line.text)
+            return
+        name, rest = command["name"].lower(), command["rest"].strip()
+        if name not in KNOWN_COMMANDS:
+            if self.notes:
+                self.error(line, f"unknown command #{command['name']} (use one of {_KNOWN})")
+            else:
+                self.skip("unknown command")
+        elif name in CHAIR_COMMANDS and not self.is_chair(line):
+            self.skip("not a chair")
+        elif name in ITEM_COMMANDS:
+            if rest or name in ITEMS_WITHOUT_TEXT:
+                self.on_item(line, name, rest)
+            elif self.notes:
+                self.error(line, f"#{name} needs a text after it")
+            else:
+                self.skip("empty command")
+        elif name in CONTROL_COMMANDS:
+            getattr(self, f"on_{name}")(line, rest)
+
+    def add(self, line, command, text, **values):
+        nick = self.name(line.nick) if line.nick else ""
+        self.meeting.items.append(Item(line.number, line.time, nick, command, text, **values))
+
+    def add_link(self, line, text):
+        found = _URL.search(text)
+        if found is None:
+            self.error(line, "#link needs an http:// or https:// URL (or use #info)")
+            return
+        url = found.group().rstrip(".,;:!?")
+        if url.endswith(")") and "(" not in url:
+            url = url[:-1]
+        before, after = text[: found.start()], text[found.start() + len(url) :]
+        described = f"{before.strip()} {after.lstrip('.,;:!?').strip()}".strip()
+        self.add(line, "link", described, url=url)
+
+    def on_item(self, line, name, rest):
+        command = ITEM_COMMANDS[name]
+        if command == "link":
+            self.add_link(line, rest)
+        elif command == "status":
+            status, headline = _split_status(rest)
+            self.add(line, "status", headline, status=status)
+        else:
+            self.add(line, command, rest)
+
+    def on_startmeeting(self, line, rest):
+        meeting = self.meeting
+        if self.started_at is not None:
+            if self.notes:
+                self.error(line, f"a second #startmeeting (the first is on line {self.started_at})")
+            else:
+                self.skip("meeting already started")
+            return
+        self.started_at = line.number
+        meeting.start_time = line.time
+        if rest:
+            meeting.title, meeting.title_line = rest, line.number
+        if not self.notes:
+            self.owner = nick_key(line.nick)
+            self.chairs[self.owner] = self.name(line.nick)
+
+    def on_endmeeting(self, line, rest):
+        self.ended_at = line.number
+        self.meeting.end_time = line.time
+
+    def on_meetingname(self, line, rest):
+        if rest:
+            self.meeting.title, self.meeting.title_line = rest, line.number
+
+    def on_chair(self, line, rest):
+        for nick in split_nicks(rest):
+            self.chairs.setdefault(nick_key(nick), self.name(nick))
+
+    def on_unchair(self, line, rest):
+        for nick in split_nicks(rest):
+            if nick_key(nick) != self.owner:
+                self.chairs.pop(nick_key(nick), None)
+
+    def on_nick(self, line, rest):
+        for nick in split_nicks(rest):
+            self.see(nick)
+
+    def on_here(self, line, rest):
+        if self.notes:
+            self.on_nick(line, rest)
+            return
+        self.see(line.nick)
+        if rest and len(rest.split()) == 1 and nick_key(rest) != nick_key(line.nick):
+            self.aliases[nick_key(rest)] = nick_key(line.nick)
+
+    def on_undo(self, line, rest):
+        if self.meeting.items:
+            self.meeting.items.pop()
+            self.skip("undone")
+        else:
+            self.skip("nothing to undo")
+
+    def on_startvote(self, line, rest):
+        if self.vote is not None:
+            self.skip("vote already open")
+            return
+        question, mark, choices = rest.rpartition("?")
+        if not mark or not question.strip():
+            if self.notes:
+                self.error(line, '#startvote needs a question ending in "?", then the options')
+            else:
+                self.skip("vote without a question")
+            return
+        options = tuple(option for option in _VOTE_OPTION_SEPARATOR.split(choices) if option)
+        self.vote = _Vote(f"{question.strip()}?", options or DEFAULT_VOTE_OPTIONS)
+
+    def on_vote(self, line, rest):
+        if self.vote is None:
+            self.skip("no vote open")
+            return
+        choices = [option.lower() for option in self.vote.options]
+        if rest.lower() not in choices:
+            self.skip("not a vote option")
+            return
+        # In notes no line says who votes: each #vote line is one vote.
+        voter = line.number if self.notes else nick_key(line.nick)
+        self.vote.ballots[voter] = choices.index(rest.lower())
+
+    def on_endvote(self, line, rest):
+        vote, self.vote = self.vote, None
+        if vote is None:
+            self.skip("no vote open")
+            return
+        counts = Counter(vote.ballots.values())
+        tally = tuple((option, counts[index]) for index, option in enumerate(vote.options))
+        self.add(line, "vote", vote.question, tally=tally)
+
+    def finish(self):
+        meeting = self.meeting
+        if not self.notes and self.started_at is None:
+            meeting.errors.append(
+                (
+                    None,
+                    "no #startmeeting in the log: the meeting's lines cannot be told from the "
+                    "chat around them (add the line, or paste from #startmeeting on)",
+                )
+            )
+        if self.vote is not None:
+            self.skip("vote not closed")
+        known = dict(self.names)
+        for nick in self.known_nicks:
+            known.setdefault(nick_key(nick), nick)
+        for alias, key in self.aliases.items():
+            known.setdefault(alias, self.names[key])
+        meeting.items = [_with_owners(item, known) for item in meeting.items]
+        meeting.chairs = list(self.chairs.values())
+        meeting.errors.sort(key=lambda error: error[0] or 0)
+
+
+def _with_owners(item, known):
+    if item.command != "action":
+        return item
+    owners, task = split_owners(item.text, known)
+    return replace(item, owners=owners, text=task)
+
+
+def _command_name(text):
+    command = _COMMAND.match(text)
+    return command["name"].lower() if command else None
+
+
+_KNOWN = ", ".join(f"#{name}" for name in (*CONTROL_COMMANDS, *ITEM_COMMANDS))
+
+
+def _split_status(text):
+    """(status, headline): the status ends at the first ":", "|" or spaced dash, else after
+    the first word. Plain ``str.find``: a regex with a lazy prefix would be quadratic here."""
+    ends = [
+        (found, len(separator))
+        for separator in (":", "|", " - ", " \u2013 ", " \u2014 ")
+        if (found := text.find(separator)) > 0
+    ]
+    if ends:
+        at, length = min(ends)
+        return text[:at].strip(), text[at + length :].strip()
+    status, _, headline = text.partition(" ")
+    return status, headline.strip()
