@@ -34,10 +34,10 @@ import django
 
 django.setup()
 
+from priorities.interchange.quick_notes import parse_notes, plan_notes  # noqa: E402
+from priorities.interchange.report_import import MAX_REPORT_BYTES, ReportError, parse_report  # noqa: E402
 from priorities.models import PriorityArea  # noqa: E402
-from priorities.notes_import import parse_notes, plan_notes  # noqa: E402
 from priorities.rendering import INLINE_BUDGET, render_markdown  # noqa: E402
-from priorities.report_import import MAX_REPORT_BYTES, ReportError, parse_report  # noqa: E402
 
 FIELD_SIZES = (20_000, 50_000)
 

@@ -31,7 +31,10 @@ from .admin_forms import (
     VersionedForm,
     editor_formfield_class,
 )
-from .importing import ImportResult, PreviewOutdated, changes_digest
+from .interchange.importing import ImportResult, PreviewOutdated, changes_digest
+from .interchange.quick_notes import NotesError, count_changes, import_notes
+from .interchange.report_export import day_report, report_filename, reports_zip
+from .interchange.report_import import ReportError, import_report
 from .models import (
     ActionItem,
     Attendance,
@@ -46,9 +49,6 @@ from .models import (
     violated_rule_message,
 )
 from .models.locking import VersionConflict, is_transient, lock
-from .notes_import import NotesError, count_changes, import_notes
-from .report import day_report, report_filename, reports_zip
-from .report_import import ReportError, import_report
 
 
 class ValidKeysOnlyMixin:
@@ -496,7 +496,7 @@ def failure_message(model, error):
 
 @dataclass
 class Preview:
-    """What an import would change, shown for the editor to confirm (see ``priorities.importing``).
+    """What an import would change, shown for the editor to confirm (``interchange.importing``).
 
     ``outdated`` says that it is shown again because the day changed since the editor's
     previous preview, which is then not what a confirmation would do.

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
+from .interchange.quick_notes import CHEAT_SHEET, MAX_NOTES_BYTES, notes_size_problem
+from .interchange.report_import import MAX_REPORT_BYTES, size_problem
 from .models import Day, Meetup
-from .notes_import import CHEAT_SHEET, MAX_NOTES_BYTES, notes_size_problem
-from .report_import import MAX_REPORT_BYTES, size_problem
+from .validators import normalise_line_breaks
 
 
 class ReportImportForm(forms.Form):
@@ -81,7 +82,7 @@ class MarkdownField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = normalise_line_breaks(value)
         return value if value.strip() else self.empty_value
 
 
@@ -437,7 +438,7 @@ def _display(instance, field_name):
     return str(value)
 
 
-# Quick notes (see priorities.notes_import).
+# Quick notes (see priorities.interchange.quick_notes).
 
 
 class NotesImportForm(forms.Form):

@@ -33,6 +33,20 @@ UNPRINTABLE = re.compile(
     + "".join(f"\\U{plane:04X}FFFE\\U{plane:04X}FFFF" for plane in range(0x11))
     + "]"
 )
+#: A line break as CommonMark (and every editor) sees one: CRLF, CR or LF.
+LINE_ENDING = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text):
+    """The lines of ``text``, whatever line breaks it was typed or pasted with."""
+    return LINE_ENDING.split(text)
+
+
+def normalise_line_breaks(text):
+    """``text`` with every line break stored as LF (browsers post a textarea's as CRLF)."""
+    return "\n".join(split_lines(text))
+
+
 #: Line breaks a one-line field may not hold, besides the controls above.
 LINE_BREAK = re.compile("[\n\r\x0b\x0c\x85\u2028\u2029]")
 #: Characters that show nothing, besides whitespace and format characters (category Cf).

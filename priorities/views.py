@@ -10,9 +10,9 @@ from meetup.pagecache.decorators import reader_page
 
 from .enums import Status
 from .forms import ActionItemFilterForm, ListFilterForm, OutcomeFilterForm, SearchForm
+from .interchange.report_export import day_report, report_filename
 from .models import ActionItem, Day, Decision, Meetup, PriorityArea, StatusUpdate
 from .pages import day_contents, scoreboard
-from .report import day_report, report_filename
 from .search import search
 
 
@@ -144,7 +144,7 @@ class SearchView(TemplateView):
 
 @reader_page
 def day_report_view(request, slug, number):
-    """The day report as a Markdown download, built by ``priorities.report.day_report``."""
+    """The day report as a Markdown download, built by ``interchange.report_export``."""
     day = get_object_or_404(Day.objects.select_related("meetup"), meetup__slug=slug, number=number)
     response = HttpResponse(day_report(day), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(

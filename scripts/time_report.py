@@ -11,9 +11,9 @@ import time
 
 from django.db import transaction
 
+from priorities.interchange.report_export import day_report
+from priorities.interchange.report_import import import_report
 from priorities.models import Day, Meetup, PriorityArea, Session, StatusUpdate
-from priorities.report import day_report
-from priorities.report_import import import_report
 
 AREAS, SESSIONS, RUNS = 100, 10, 5
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from priorities.interchange.report_export import day_report
 from priorities.models import (
     ActionItem,
     Day,
@@ -19,7 +20,6 @@ from priorities.models import (
     Session,
     StatusUpdate,
 )
-from priorities.report import day_report
 from tests.corpora import HOSTILE_VALUES
 from tests.factories import (
     ActionItemFactory,

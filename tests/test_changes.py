@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from priorities.enums import Status, Trend
+from priorities.interchange.report_export import day_report
+from priorities.interchange.report_import import import_report
 from priorities.pages import StatusChange
-from priorities.report import day_report
-from priorities.report_import import import_report
 from tests.factories import (
     DayFactory,
     MeetupFactory,

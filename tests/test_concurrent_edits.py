@@ -12,9 +12,9 @@ from django.db.models import UniqueConstraint
 from django.test import Client
 from django.urls import reverse
 
+from priorities.interchange.report_export import day_report
 from priorities.models import ActionItem, Decision, Person, Risk, Session, StatusUpdate
 from priorities.models.locking import ObjectDeleted
-from priorities.report import day_report
 from tests.factories import (
     ActionItemFactory,
     DayFactory,

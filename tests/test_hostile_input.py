@@ -17,6 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from markdown_it import MarkdownIt
 
+from priorities.interchange.quick_notes import NotesError, import_notes
+from priorities.interchange.report_export import day_report
+from priorities.interchange.report_import import ReportError, import_report, parse_report
 from priorities.models import (
     ActionItem,
     Day,
@@ -28,10 +31,7 @@ from priorities.models import (
     Session,
     StatusUpdate,
 )
-from priorities.notes_import import NotesError, import_notes
 from priorities.rendering import render_markdown
-from priorities.report import day_report
-from priorities.report_import import ReportError, import_report, parse_report
 from tests.corpora import HOSTILE_MARKDOWN, HOSTILE_VALUES
 from tests.factories import (
     ActionItemFactory,
@@ -292,7 +292,7 @@ def test_the_cli_refuses_a_report_over_the_size_limit_before_reading_it(update, 
 
 
 def test_quick_notes_cannot_make_over_long_session_notes(update):
-    from priorities.notes_import import MAX_NOTES_BYTES
+    from priorities.interchange.quick_notes import MAX_NOTES_BYTES
 
     notes = "\n".join(f"#info {'y' * 90} {n}" for n in range(1_500))
     assert len(notes) < MAX_NOTES_BYTES
@@ -343,7 +343,7 @@ def test_parsing_blank_lines_in_a_list_item_is_linear():
 
 def test_the_did_you_mean_hint_does_not_compare_every_topic_with_every_area():
     """Each topic costs the same however many areas there are (was topics x areas)."""
-    from priorities.notes_import import parse_notes, plan_notes
+    from priorities.interchange.quick_notes import parse_notes, plan_notes
 
     def areas(count):
         return [
@@ -682,7 +682,7 @@ def test_the_corpus_through_every_way_in(update, organiser, tmp_path):
                 else:
                     update.refresh_from_db()
                     if old.startswith("- Headline"):
-                        from priorities.report import unescape_inline
+                        from priorities.interchange.markdown import unescape_inline
 
                         assert update.headline == unescape_inline(value)
                 transaction.set_rollback(True)

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from priorities.enums import Delivery, PartOfDay, SessionKind, Status
+from priorities.interchange.report_export import day_report
+from priorities.interchange.report_import import ReportError, import_report, parse_report
 from priorities.models import (
     ActionItem,
     Day,
@@ -22,8 +24,6 @@ from priorities.models import (
     Session,
     StatusUpdate,
 )
-from priorities.report import day_report
-from priorities.report_import import ReportError, import_report, parse_report
 from priorities.validators import LABEL, ONE_LINE, validate_not_blank, validate_printable
 from tests.factories import EditorFactory
 

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from priorities.admin_forms import VersionedForm
+from priorities.interchange.report_export import day_report
+from priorities.interchange.report_import import import_report
 from priorities.models import ActionItem, Day, Decision, Risk, Session, StatusUpdate
 from priorities.models.locking import VersionConflict
-from priorities.report import day_report
-from priorities.report_import import import_report
 from tests.factories import (
     ActionItemFactory,
     DayFactory,

@@ -11,19 +11,19 @@ from django.urls import reverse
 
 from meetup.pagecache.models import ContentVersion
 from priorities.enums import Delivery, SessionKind, Status
-from priorities.management.commands.import_notes import Command as ImportNotesCommand
-from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate
-from priorities.notes_import import (
+from priorities.interchange.markdown import inline_text
+from priorities.interchange.quick_notes import (
     Command,
     LineError,
     NotesError,
-    heading_markdown,
     import_notes,
     parse_notes,
     plan_notes,
 )
+from priorities.interchange.report_export import day_report
+from priorities.management.commands.import_notes import Command as ImportNotesCommand
+from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate
 from priorities.rendering import render_markdown
-from priorities.report import day_report
 from tests.factories import DayFactory, EditorFactory, PriorityAreaFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -299,7 +299,7 @@ def test_the_preview_says_when_outcomes_under_a_topic_are_tied_to_no_area(day, a
 
 def test_topic_text_is_escaped_so_it_cannot_break_the_markdown_of_the_notes():
     typed = "*Not* [a](javascript:x) `code` <b>bold</b> &amp; snake_case #"
-    heading = f"#### {heading_markdown(typed)}"
+    heading = f"#### {inline_text(typed)}"
     html = render_markdown(f"{heading}\n\n- point")
     assert re.fullmatch(
         r"<h6>\*Not\* \[a\]\(javascript:x\) `code` &lt;b&gt;bold&lt;/b&gt; &amp;amp; "

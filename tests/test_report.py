@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from markdown_it import MarkdownIt
 
+from priorities.interchange.report_export import day_report
 from priorities.management.commands.export_day import Command as ExportDay
 from priorities.models import Day
-from priorities.report import day_report
 from tests.factories import (
     ActionItemFactory,
     DayFactory,

@@ -2,8 +2,8 @@
 
 import re
 
+from priorities.interchange.report_export import day_report, report_filename
 from priorities.models import PriorityArea
-from priorities.report import day_report, report_filename
 from tests.browser.support import (
     BROWSER_MARKS,
     DESKTOP,

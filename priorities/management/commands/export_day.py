@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from priorities.interchange.report_export import day_report
 from priorities.models import Day
-from priorities.report import day_report
 
 
 class Command(BaseCommand):

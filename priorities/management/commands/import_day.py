@@ -2,7 +2,12 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from priorities.report_import import MAX_REPORT_BYTES, ReportError, import_report, size_problem
+from priorities.interchange.report_import import (
+    MAX_REPORT_BYTES,
+    ReportError,
+    import_report,
+    size_problem,
+)
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 ``day_report(day)`` is pure (a day in, a ``str`` out, a fixed number of queries) and serves
 the ``report.md`` view, the ``export_day`` command and the admin action alike;
-``priorities.report_import`` reads the same format back.
+``priorities.interchange.report_import`` reads the same format back.
 
 Text written by editors is Markdown already and goes in as written, but inside a container
 so that it can never change the report's own structure: multi-line texts (summary, update
@@ -30,11 +30,11 @@ The grammar, which the importer relies on::
 """
 
 import io
-import re
 import zipfile
 
-from .enums import Status
-from .pages import day_contents
+from ..enums import Status
+from ..pages import day_contents
+from .markdown import inline_text, list_item, quoted, text_lines
 
 NO_SUMMARY = "_No summary._"
 #: The derived line under an area's heading, which the importer skips.
@@ -43,64 +43,9 @@ NO_UPDATES = "_No status updates._"
 NO_SESSIONS = "_No sessions._"
 OUTCOME_SECTIONS = ("Decisions", "Action items", "Risks")
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-#: ASCII punctuation that could start markup in a line of text: HTML and autolinks (``<``),
-#: entities (``&``), links and images (``[ ] !``), emphasis and strikethrough (``* _ ~``), code
-#: (`````), headings' closing sequences (``#``), table cells (``|``), block quotes (``>``), and
-#: the backslash itself, so that escaping can always be undone.
-INLINE_SPECIAL = "\\`*_[]<>!#|~&"
-_INLINE_SPECIAL = re.compile("([" + re.escape(INLINE_SPECIAL) + "])")
-_INLINE_ESCAPED = re.compile(r"\\([" + re.escape(INLINE_SPECIAL) + "])")
-
-
-def text_lines(text):
-    """The lines of ``text`` as CommonMark sees them, without blank lines at either end."""
-    lines = _LINE_BREAK.split(text)
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return lines
-
-
-def one_line(text):
-    """A single-line field, kept on one line whatever it holds (the models refuse line breaks;
-    rows stored before they did may still hold some)."""
-    return " ".join(_LINE_BREAK.split(text))
-
-
-def inline_text(text):
-    """A one-line field as inert CommonMark text: it reads as typed, renders as typed.
-
-    Every character of ``INLINE_SPECIAL`` gets a backslash, so ``<img onerror=...>``,
-    ``[x](javascript:...)``, ``**bold**`` or a trailing ``#`` stay text in any renderer, and
-    ``unescape_inline`` is its exact inverse. (Letters, digits and other punctuation never
-    start markup mid-line; the report never puts a one-line field at the start of a line.)
-    """
-    return _INLINE_SPECIAL.sub(r"\\\1", one_line(text))
-
-
-def unescape_inline(text):
-    return _INLINE_ESCAPED.sub(r"\1", text)
-
-
 #: The start of a list item's text that would make it a task item ("[x] ...") or hide
 #: a text that starts with a backslash or with what reads as an area (``**Area:**``).
 _ITEM_START_ESCAPED = ("**", "\\", "[ ]", "[x]", "[X]")
-
-
-def quoted(text):
-    """Editor Markdown as a block quote: every line prefixed, so nothing escapes it."""
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text_lines(text))
-
-
-def list_item(marker, text):
-    """A list item whose further lines are indented under the marker's content."""
-    indent = " " * len(marker)
-    first, *rest = text_lines(text) or [""]
-    return "\n".join(
-        [f"{marker}{first}"] + [indent + line if line.strip() else "" for line in rest]
-    )
 
 
 def outcome_item(outcome, kind):
@@ -123,10 +68,6 @@ def outcome_item(outcome, kind):
     if text.lstrip().startswith(_ITEM_START_ESCAPED):
         text = "\\" + text
     return list_item("- ", text)
-
-
-def _table_cell(text):
-    return inline_text(text)
 
 
 def _update_block(update):
@@ -198,8 +139,8 @@ def day_report(day):
     if area_reports:
         rows = ["| Priority area | Status | Headline |", "| --- | --- | --- |"]
         rows += [
-            f"| {_table_cell(report.area.name)} | {report.latest.get_status_display()} "
-            f"| {_table_cell(report.latest.headline)} |"
+            f"| {inline_text(report.area.name)} | {report.latest.get_status_display()} "
+            f"| {inline_text(report.latest.headline)} |"
             for report in area_reports
         ]
         blocks.append("\n".join(rows))

@@ -21,16 +21,21 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError
 from django.db.models import Max, Q
 from django.utils.text import Truncator
 
-from .enums import Delivery, SessionKind, Status
-from .importing import Change, ImportResult, apply
-from .models import ActionItem, Decision, Person, PriorityArea, Risk, Session, StatusUpdate
-from .models.locking import lock_day
-from .report_import import validation_messages
-from .validators import LINE_BREAK, UNPRINTABLE, unprintable_message, validate_label
+from ..enums import Delivery, SessionKind, Status
+from ..models import ActionItem, Decision, Person, PriorityArea, Risk, Session, StatusUpdate
+from ..models.locking import lock_day
+from ..validators import (
+    LINE_BREAK,
+    UNPRINTABLE,
+    split_lines,
+    unprintable_message,
+    validate_label,
+)
+from .importing import Change, ImportResult, apply, row_problem, save_row
+from .markdown import inline_text, link
 
 DEFAULT_TITLE = "Quick notes"
 
@@ -79,13 +84,9 @@ CHEAT_SHEET = "\n".join(
     ]
 )
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _COMMAND = re.compile(r"#([A-Za-z][^\s:]*):?(.*)", re.DOTALL)
 _TRAILING_PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
 _HEADLINE_SEPARATOR = re.compile(r"^\s*[:\-\u2013\u2014|]?\s*")
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_HEADING_ESCAPES = re.compile(r"([\\`*_\[\]#])")
 
 #: How close a topic must be to an area's name to be taken for a typo of it.
 CLOSE_MATCH_CUTOFF = 0.8
@@ -139,7 +140,7 @@ def parse_notes(text):
     ended_at = None
     # A byte order mark (Windows editors write one) would hide the first line's command.
     text = text.removeprefix("\ufeff")
-    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = raw.strip()
         if not line:
             continue
@@ -482,19 +483,7 @@ def _bullets(items):
 def _item_markdown(item):
     if item.name != "link":
         return item.text  # editors' Markdown, kept as typed
-    url = re.sub(r"[<>\\]", lambda match: f"%{ord(match.group()):02X}", item.url)
-    if not item.text:
-        return f"<{url}>"
-    label = re.sub(r"([\\\[\]])", r"\\\1", item.text)
-    return f"[{label}](<{url}>)"
-
-
-def heading_markdown(text):
-    """A topic as Markdown heading text that shows exactly what was typed, and cannot start
-    emphasis, a link, code, HTML or an entity, nor lose a trailing ``#``."""
-    text = _HEADING_ESCAPES.sub(r"\\\1", text)
-    text = _ENTITY.sub("&amp;", text)
-    return _TAG_START.sub("&lt;", text)
+    return link(item.url, item.text)
 
 
 def _notes_text(loose, sections):
@@ -502,23 +491,19 @@ def _notes_text(loose, sections):
     if loose:
         blocks.append(_bullets(loose))
     for heading, items in sections:
-        blocks.append(f"#### {heading_markdown(heading)}\n\n{_bullets(items)}")
+        blocks.append(f"#### {inline_text(heading)}\n\n{_bullets(items)}")
     return "\n\n".join(blocks)
 
 
 # Into the database.
-
-#: Rows validated field by field only, as the report import does: the database enforces the
-#: constraints on save, and the dry run catches what it refuses.
-PARENTS = ["day", "session", "priority_area"]
 
 
 def import_notes(day, text, *, session_title=None, user=None, dry_run=False, expected_digest=None):
     """Create a session of ``day`` with what ``text`` holds, in one transaction.
 
     Returns the list of ``Change`` made (with ``dry_run``, rolled back; with
-    ``expected_digest``, see ``priorities.importing.apply``). Raises ``NotesError`` with every
-    problem found; then nothing is written.
+    ``expected_digest``, see ``importing.apply``). Raises ``NotesError`` with every problem
+    found; then nothing is written.
     """
     if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
         raise NotesError([LineError(None, problem)])
@@ -579,11 +564,11 @@ def import_notes(day, text, *, session_title=None, user=None, dry_run=False, exp
             label += f' (topic "{_short(outcome.topic)}", no priority area)'
         rows.append((row, outcome.line, f"{label}: {_short(outcome.text)}"))
 
-    for row, line, label in rows:
-        try:
-            row.full_clean(exclude=PARENTS, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            errors.append(LineError(line, f"{label}: {validation_messages(error)}"))
+    errors += [
+        LineError(line, f"{label}: {problem}")
+        for row, line, label in rows
+        if (problem := row_problem(row))
+    ]
     if errors:
         raise NotesError(errors)
 
@@ -593,10 +578,8 @@ def import_notes(day, text, *, session_title=None, user=None, dry_run=False, exp
             raise NotesError([LineError(title_line, title_taken)])
         changes = []
         for row, line, label in rows:
-            try:
-                row.save()
-            except IntegrityError as error:
-                raise NotesError([LineError(line, f"{label}: {error}")]) from None
+            if refused := save_row(row):
+                raise NotesError([LineError(line, f"{label}: {refused}")])
             changes.append(Change.of("add", row, label, line=line))
         return ImportResult(day, changes)
 

@@ -1,4 +1,4 @@
-"""Read a Markdown day report (the format ``priorities.report`` writes) back into the database.
+"""Read a Markdown day report (the format ``report_export`` writes) back into the database.
 
 ``parse_report`` turns the text into plain data, with the line number of every piece;
 ``import_report`` makes the day match it in one transaction: it creates or updates the
@@ -21,24 +21,16 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.db.models import Max
 from django.utils.text import slugify
 
-from .enums import Delivery, PartOfDay, SessionKind, Status
-from .importing import Change, ImportResult, apply
-from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
-from .models.locking import lock_day
-from .report import (
-    CHANGE_PREFIX,
-    NO_SESSIONS,
-    NO_SUMMARY,
-    NO_UPDATES,
-    OUTCOME_SECTIONS,
-    unescape_inline,
-)
-from .validators import UNPRINTABLE, unprintable_message
+from ..enums import Delivery, PartOfDay, SessionKind, Status
+from ..models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
+from ..models.locking import lock_day
+from ..validators import UNPRINTABLE, split_lines, unprintable_message
+from .importing import Change, ImportResult, apply, row_problem, save_row
+from .markdown import unescape_inline
+from .report_export import CHANGE_PREFIX, NO_SESSIONS, NO_SUMMARY, NO_UPDATES, OUTCOME_SECTIONS
 
 #: The largest report an upload or ``import_day`` takes, checked before parsing. A day of
 #: 1,000 status updates makes a report of about 300 KB.
@@ -141,7 +133,7 @@ class _Lines:
     """A cursor over the report's lines that reports errors with 1-based line numbers."""
 
     def __init__(self, text):
-        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.lines = split_lines(text)
         if self.lines and self.lines[-1] == "":
             self.lines.pop()
         self.index = 0
@@ -415,7 +407,7 @@ def import_report(
     """Make the day described by ``text`` exist exactly as described, in one transaction.
 
     Returns an ``ImportResult`` listing every change; with ``dry_run`` nothing is kept. With
-    ``expected_digest`` (a preview's), see ``priorities.importing.apply``.
+    ``expected_digest`` (a preview's), see ``priorities.interchange.importing.apply``.
     """
     parsed = parse_report(text)
 
@@ -425,14 +417,6 @@ def import_report(
         return ImportResult(day, importer.changes)
 
     return apply(work, dry_run=dry_run, expected_digest=expected_digest)
-
-
-#: Rows validated field by field only: the importer has just saved their parents and keeps
-#: their keys unique itself, and checking each database constraint first would cost several
-#: queries a row (9 s instead of 1 s for a day of 1,000 updates). The database still enforces
-#: every constraint on save.
-ROWS_VALIDATED_BY_FIELD = (Session, StatusUpdate, Decision, ActionItem, Risk)
-PARENTS = ["day", "session", "priority_area"]
 
 
 class _Importer:
@@ -492,21 +476,14 @@ class _Importer:
             return obj
         for name in changed:
             setattr(obj, name, values[name])
-        try:
-            if isinstance(obj, ROWS_VALIDATED_BY_FIELD):
-                obj.full_clean(exclude=PARENTS, validate_unique=False, validate_constraints=False)
-            else:
-                obj.full_clean()
-        except ValidationError as error:
-            raise ReportError(line, f"{label}: {validation_messages(error)}") from None
+        if problem := row_problem(obj):
+            raise ReportError(line, f"{label}: {problem}")
         if isinstance(obj, StatusUpdate) and self.user is not None:
             obj.saved_by = self.user
         # As read, before the save moves its version on: a preview then notices any edit since.
         read = None if creating else Change.of("change", obj, label, changed)
-        try:
-            obj.save()
-        except IntegrityError as error:
-            raise ReportError(line, f"{label}: {error}") from None
+        if refused := save_row(obj):
+            raise ReportError(line, f"{label}: {refused}")
         if creating:
             self.changes.append(Change.of("add", obj, label))
         else:
@@ -622,13 +599,3 @@ class _Importer:
                 self.save(outcome, parsed.line, label, **values)
             for outcome in existing:
                 self.delete(outcome, f"{model._meta.verbose_name} {outcome} of {session.title!r}")
-
-
-def validation_messages(error):
-    """A ValidationError's messages on one line, each prefixed by its field."""
-    if hasattr(error, "message_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
-            for name, messages in error.message_dict.items()
-        )
-    return " ".join(error.messages)
