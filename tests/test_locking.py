@@ -9,7 +9,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from priorities.admin_forms import VersionedForm
+from priorities.admin.forms import VersionedForm
 from priorities.interchange.report_export import day_report
 from priorities.interchange.report_import import import_report
 from priorities.models import ActionItem, Day, Decision, Risk, Session, StatusUpdate

@@ -1,3 +1,12 @@
+"""Admin forms: editors' text normalised, and judged by what the editor's page showed.
+
+The rules on editors' text are the model fields' validators (``priorities.validators``);
+here is only how a form normalises what it gets. What the editor changed is judged against
+what their page showed (``ShownValuesForm``), never against the row as it is now; versioned
+rows are refused whole when they moved on since the page (``VersionedForm``). The write side
+of the locking is ``priorities.models.locking``.
+"""
+
 import hashlib
 import json
 
@@ -11,54 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
-from .interchange.quick_notes import CHEAT_SHEET, MAX_NOTES_BYTES, notes_size_problem
-from .interchange.report_import import MAX_REPORT_BYTES, size_problem
-from .models import Day, Meetup
-from .validators import normalise_line_breaks
-
-
-class ReportImportForm(forms.Form):
-    """Upload a Markdown day report; the text then travels with the confirmation."""
-
-    report = forms.FileField(
-        required=False,
-        help_text="A report as written by 'Download Markdown' or export_day (UTF-8, at most 1 MB).",
-    )
-    text = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
-    meetup = forms.ModelChoiceField(
-        Meetup.objects.all(),
-        required=False,
-        to_field_name="slug",
-        help_text="Leave empty to use the meetup the report names.",
-    )
-    create_areas = forms.BooleanField(
-        required=False,
-        label="Create missing priority areas",
-        help_text="Otherwise a priority area the database lacks is an error.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("report")
-        if upload:
-            # Checked before anything is read or parsed; the text sent back with the
-            # confirmation is checked again below.
-            if upload.size > MAX_REPORT_BYTES:
-                raise forms.ValidationError(size_problem(upload.size))
-            try:
-                cleaned["text"] = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise forms.ValidationError("The report is not UTF-8 text.") from None
-        if not cleaned.get("text"):
-            raise forms.ValidationError("Choose a report file to import.")
-        if problem := size_problem(len(cleaned["text"].encode("utf-8", "surrogatepass"))):
-            raise forms.ValidationError(problem)
-        return cleaned
-
-    def meetup_slug(self):
-        meetup = self.cleaned_data.get("meetup")
-        return meetup.slug if meetup else None
-
+from ..validators import normalise_line_breaks
 
 # Editors' text: how every admin form normalises it. The rules (printable, one line, not
 # blank, length) are the model fields' validators (priorities.validators), which every way in
@@ -96,8 +58,6 @@ def editor_formfield_class(db_field):
         return OneLineField
     return None
 
-
-# What the editor's page showed (see priorities.locking for the write side).
 
 #: Hidden fields that say what the page showed; never part of what an editor changes.
 BOOKKEEPING_FIELDS = frozenset({"shown", "version"})
@@ -436,41 +396,3 @@ def _display(instance, field_name):
     if value is None or value == "":
         return "(empty)"
     return str(value)
-
-
-# Quick notes (see priorities.interchange.quick_notes).
-
-
-class NotesImportForm(forms.Form):
-    """Quick notes for a day, MeetBot style; the text travels with the confirmation."""
-
-    day = forms.ModelChoiceField(queryset=None)
-    session_title = OneLineField(
-        required=False,
-        max_length=200,
-        help_text='Leave empty to use the title after #startmeeting, or "Quick notes".',
-    )
-    notes = forms.CharField(
-        strip=False,
-        max_length=MAX_NOTES_BYTES,
-        widget=forms.Textarea(attrs={"rows": 20, "cols": 100, "class": "vLargeTextField"}),
-    )
-
-    def __init__(self, *args, day=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        days = Day.objects.select_related("meetup").order_by(
-            "-meetup__start_date", "meetup_id", "number"
-        )
-        if day is not None:
-            # Reached from a day: that day, whatever the request says.
-            days = days.filter(pk=day.pk)
-            self.fields["day"].initial = day
-            self.fields["day"].disabled = True
-        self.fields["day"].queryset = days
-        self.fields["notes"].help_text = CHEAT_SHEET
-
-    def clean_notes(self):
-        notes = self.cleaned_data["notes"]
-        if problem := notes_size_problem(len(notes.encode("utf-8", "surrogatepass"))):
-            raise forms.ValidationError(problem)
-        return notes

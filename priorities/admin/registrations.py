@@ -1,0 +1,253 @@
+"""The admin's model pages: organisers set up meetups and days, note-takers post what was said."""
+
+from django import forms
+from django.contrib import admin
+
+from ..models import (
+    ActionItem,
+    Attendance,
+    Day,
+    Decision,
+    Meetup,
+    Person,
+    PriorityArea,
+    Risk,
+    Session,
+    StatusUpdate,
+)
+from .day_tools import DayToolsMixin
+from .editing import (
+    EditorAdmin,
+    EditorInlineMixin,
+    ShownValuesMixin,
+    StaleSafeInlineFormSet,
+    VersionedAdmin,
+)
+from .forms import ShownValuesForm
+
+
+class DayInline(EditorInlineMixin, admin.TabularInline):
+    model = Day
+    fields = ["number", "date"]
+    extra = 0
+    show_change_link = True
+
+
+class AttendanceForm(ShownValuesForm):
+    """An attendee's row: the meetup's days as checkboxes, listed once for every row."""
+
+    #: [(day id, "Day 1 (2015-01-26)")]: set by ``AttendanceInline.get_formset``.
+    day_choices = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].widget = forms.CheckboxSelectMultiple(choices=self.day_choices)
+
+
+class AttendanceInline(ShownValuesMixin, admin.TabularInline):
+    """Who came, one row a person, ticking the days they were in the room."""
+
+    model = Attendance
+    form = AttendanceForm
+    fields = ["person", "days"]
+    autocomplete_fields = ["person"]
+    extra = 1
+    max_num = 500
+    verbose_name = "attendee"
+    verbose_name_plural = "attendance (save new days first: only saved days can be ticked)"
+    formset = StaleSafeInlineFormSet
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("person", "meetup")
+            .prefetch_related("days")
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.max_num)
+        formset = super().get_formset(request, obj, **kwargs)
+        days = obj.days.order_by("number") if obj else Day.objects.none()
+        # Only the meetup's own days validate; the form class is made for this request.
+        formset.form.base_fields["days"].queryset = days
+        formset.form.day_choices = [
+            (day.pk, f"Day {day.number} ({day.date.isoformat()})") for day in days
+        ]
+        return formset
+
+
+@admin.register(Meetup)
+class MeetupAdmin(EditorAdmin):
+    list_display = ["name", "project", "cycle", "location", "start_date", "end_date"]
+    list_filter = ["project", "cycle"]
+    search_fields = ["name", "project", "cycle", "location"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "start_date"
+    inlines = [DayInline, AttendanceInline]
+
+
+class SessionInline(EditorInlineMixin, admin.TabularInline):
+    model = Session
+    fields = ["order", "title", "kind", "part_of_day", "start_time", "facilitator"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Day)
+class DayAdmin(DayToolsMixin, VersionedAdmin):
+    list_display = ["__str__", "meetup", "number", "date"]
+    list_filter = ["meetup"]
+    list_select_related = ["meetup"]
+    search_fields = ["meetup__name", "summary"]
+    autocomplete_fields = ["meetup"]
+    date_hierarchy = "date"
+    inlines = [SessionInline]
+    actions = ["download_reports"]
+    change_list_template = "admin/priorities/day/change_list.html"
+
+
+class StatusUpdateInline(EditorInlineMixin, admin.StackedInline):
+    model = StatusUpdate
+    fields = [
+        ("priority_area", "status"),
+        "headline",
+        "body",
+        ("reported_by", "delivery"),
+    ]
+    autocomplete_fields = ["priority_area"]
+    extra = 0
+
+
+class OutcomeInline(EditorInlineMixin, admin.TabularInline):
+    fields = ["order", "priority_area", "text"]
+    autocomplete_fields = ["priority_area"]
+    extra = 0
+
+
+class DecisionInline(OutcomeInline):
+    model = Decision
+
+
+class ActionItemInline(OutcomeInline):
+    model = ActionItem
+    fields = ["order", "priority_area", "text", "owner", "done"]
+
+
+class RiskInline(OutcomeInline):
+    model = Risk
+
+
+class RecordsEditorMixin:
+    """Record the editor who saved each status update, from its own form or an inline."""
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(obj, StatusUpdate):
+            obj.saved_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is StatusUpdate:
+            for update in formset.save(commit=False):
+                update.saved_by = request.user
+                update.save()
+            for deleted in formset.deleted_objects:
+                deleted.delete()
+            formset.save_m2m()
+        else:
+            super().save_formset(request, form, formset, change)
+
+
+@admin.register(Session)
+class SessionAdmin(RecordsEditorMixin, VersionedAdmin):
+    list_display = ["title", "day", "kind", "part_of_day", "order"]
+    list_filter = ["day__meetup", "kind"]
+    list_select_related = ["day__meetup"]
+    search_fields = ["title", "notes", "day__meetup__name"]
+    autocomplete_fields = ["day"]
+    inlines = [StatusUpdateInline, DecisionInline, ActionItemInline, RiskInline]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(EditorAdmin):
+    list_display = ["name", "lead_names", "display_order", "active"]
+    list_editable = ["display_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "slug", "leads__name", "leads__irc_nick"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["leads"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("leads")
+
+    @admin.display(description="leads")
+    def lead_names(self, area):
+        return ", ".join(person.name for person in area.leads.all())
+
+
+@admin.register(Person)
+class PersonAdmin(EditorAdmin):
+    list_display = ["name", "irc_nick", "affiliation", "areas_led"]
+    list_filter = [("led_areas", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "irc_nick", "affiliation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("led_areas")
+
+    @admin.display(description="leads")
+    def areas_led(self, person):
+        return ", ".join(area.name for area in person.led_areas.all())
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(RecordsEditorMixin, VersionedAdmin):
+    list_display = [
+        "headline",
+        "priority_area",
+        "status",
+        "session",
+        "reported_by",
+        "delivery",
+        "saved_by",
+        "updated_at",
+    ]
+    list_filter = ["session__day__meetup", "priority_area", "status", "delivery"]
+    list_select_related = ["priority_area", "session__day__meetup", "saved_by"]
+    search_fields = ["headline", "body", "reported_by", "priority_area__name"]
+    autocomplete_fields = ["session", "priority_area"]
+    date_hierarchy = "session__day__date"
+    readonly_fields = ["saved_by", "created_at", "updated_at"]
+    fields = [
+        "session",
+        ("priority_area", "status"),
+        "headline",
+        "body",
+        ("reported_by", "delivery"),
+        ("saved_by", "created_at", "updated_at"),
+    ]
+
+
+class OutcomeAdmin(VersionedAdmin):
+    list_display = ["__str__", "priority_area", "session"]
+    list_filter = ["session__day__meetup", "priority_area"]
+    list_select_related = ["priority_area", "session__day__meetup"]
+    search_fields = ["text"]
+    autocomplete_fields = ["session", "priority_area"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(OutcomeAdmin):
+    pass
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(OutcomeAdmin):
+    list_display = ["__str__", "owner", "done", "priority_area", "session"]
+    list_filter = ["done", *OutcomeAdmin.list_filter]
+    list_editable = ["done"]
+    search_fields = ["text", "owner"]
+
+
+@admin.register(Risk)
+class RiskAdmin(OutcomeAdmin):
+    pass
