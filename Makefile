@@ -59,9 +59,9 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 		echo "npm not found: axe-core not installed, the accessibility check will be skipped"; \
 	fi
 
-# Not a test: loads gunicorn with wrk and writes docs/benchmarks.md (see scripts/bench.py).
+# Not a test: loads gunicorn with wrk and writes docs/benchmarks.md (see benchmarks/bench.py).
 bench: install-dev
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python benchmarks/bench.py
 
 lint: install-dev
 	$(BIN)/ruff check .

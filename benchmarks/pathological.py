@@ -20,10 +20,8 @@ than ``--budget`` seconds (default 1), so that it can gate a benchmark run.
 """
 
 import argparse
-import contextlib
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,6 +32,7 @@ import django
 
 django.setup()
 
+from benchmarks.timing import measure  # noqa: E402
 from priorities.interchange.quick_notes import parse_notes, plan_notes  # noqa: E402
 from priorities.interchange.report_import import MAX_REPORT_BYTES, ReportError, parse_report  # noqa: E402
 from priorities.models import PriorityArea  # noqa: E402
@@ -133,14 +132,8 @@ NOTES_SHAPES = {
 
 
 def best_of(function, *args, runs=3):
-    best = None
-    for _ in range(runs):
-        start = time.perf_counter()
-        with contextlib.suppress(ReportError):  # a refused report is work done too
-            function(*args)
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-    return best
+    """The fastest of ``runs`` runs: what the work costs, without the machine's noise."""
+    return measure(function, *args, runs=runs, ignore=ReportError).best
 
 
 def areas(count=1_000):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "meetup.pagecache",
+    "meetup.devtools",
     "priorities",
 ]
 

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
+from meetup.devtools.demo import load_demo
 from meetup.pagecache.models import ContentVersion
-from priorities.demo import load_demo
 from priorities.enums import Delivery
 from priorities.models import Attendance, Day, Person
 from tests.factories import (

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from priorities import demo
+from meetup.devtools import demo
 from priorities.interchange.plain_text import WIDTH, Footnotes, markdown_to_text, wrap
 
 

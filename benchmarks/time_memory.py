@@ -1,29 +1,17 @@
 """Time the meetup's memory over a database seeded by seed_bench (e.g. 100,000 status updates).
 
 Run: DATABASE_URL=postgres://... DJANGO_DEBUG=true .venv/bin/python manage.py shell \
-     < scripts/time_memory.py
+     < benchmarks/time_memory.py
 Prints the median of 7 runs of: every area's previous update before the last day (the "what
 changed" query), a whole day's contents, the last meetup's scoreboard, and the first page of
 the decision register and of the open action items (count and rows, as the pages ask).
 """
 
-import statistics
-import time
-
 from django.db import connection
 
+from benchmarks.timing import measure
 from priorities.models import ActionItem, Day, Decision, PriorityArea, StatusUpdate
-from priorities.pages import scoreboard
-
-
-def median_ms(work, runs=7):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
+from priorities.pages import day_contents, scoreboard
 
 day = Day.objects.select_related("meetup").order_by("-date").first()
 meetup = day.meetup
@@ -46,14 +34,14 @@ timings = {
         StatusUpdate.objects.latest_before(day.date, area_ids)
     ),
     f"contents of {day} ({StatusUpdate.objects.filter(session__day=day).count()} updates)": (
-        day.contents
+        lambda: day_contents(day)
     ),
     f"scoreboard of {meetup} ({len(days)} days)": lambda: scoreboard(meetup, days),
     "decision register, page 1": lambda: page(Decision.objects.register(), 50),
     "open action items, page 1": lambda: page(ActionItem.objects.by_owner().open(), 100),
 }
 for name, work in timings.items():
-    print(f"{name}: median {median_ms(work):.1f} ms")
+    print(f"{name}: median {measure(work)}")
 
 if connection.vendor == "postgresql":
     plan = StatusUpdate.objects.latest_before(day.date, area_ids).explain(analyze=True)

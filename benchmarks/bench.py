@@ -8,7 +8,7 @@ by whitenoise through the same gunicorn. It also counts SQL queries per page on 
 and a 2,000-update day, and compares the day page's latency on a database of 1,000 and of
 100,000 status updates. The tables are written to docs/benchmarks.md.
 
-Usage: .venv/bin/python scripts/bench.py [--seconds 10] [--databases sqlite postgresql]
+Usage: .venv/bin/python benchmarks/bench.py [--seconds 10] [--databases sqlite postgresql]
 """
 
 import argparse

@@ -1,16 +1,15 @@
 """Time the Markdown report's export and import on a day with 1,000 status updates.
 
 Run: DJANGO_DEBUG=true DATABASE_URL=sqlite:////tmp/time-report.sqlite3 \
-     .venv/bin/python manage.py shell < scripts/time_report.py
+     .venv/bin/python manage.py shell < benchmarks/time_report.py
 (on a migrated, scratch database: it deletes and recreates the 'timing' meetup).
 """
 
 import datetime
-import statistics
-import time
 
 from django.db import transaction
 
+from benchmarks.timing import measure
 from priorities.interchange.report_export import day_report
 from priorities.interchange.report_import import import_report
 from priorities.models import Day, Meetup, PriorityArea, Session, StatusUpdate
@@ -50,26 +49,23 @@ with transaction.atomic():
     )
 
 day = Day.objects.select_related("meetup").get(pk=day.pk)
-export_times, import_times, noop_times = [], [], []
-for _ in range(RUNS):
-    start = time.perf_counter()
-    report = day_report(day)
-    export_times.append(time.perf_counter() - start)
+report = day_report(day)
 
-for _ in range(RUNS):
-    # A real import of every record: start from a day the report does not describe.
+
+def import_every_record():
+    """A real import of every record: from a day the report does not describe, rolled back."""
     with transaction.atomic():
         StatusUpdate.objects.filter(session__day=day).delete()
-        start = time.perf_counter()
-        result = import_report(report)
-        import_times.append(time.perf_counter() - start)
+        import_report(report)
         transaction.set_rollback(True)
-    start = time.perf_counter()
+
+
+def import_nothing_to_change():
     assert import_report(report).changes == []
-    noop_times.append(time.perf_counter() - start)
+
 
 updates = StatusUpdate.objects.filter(session__day=day).count()
 print(f"updates: {updates}, report: {len(report):,} chars")
-print(f"export median {statistics.median(export_times) * 1000:.0f} ms over {RUNS} runs")
-print(f"import (creating 1,000 updates) median {statistics.median(import_times) * 1000:.0f} ms")
-print(f"import (nothing to change) median {statistics.median(noop_times) * 1000:.0f} ms")
+print(f"export: median {measure(day_report, day, runs=RUNS)}")
+print(f"import (creating 1,000 updates): median {measure(import_every_record, runs=RUNS)}")
+print(f"import (nothing to change): median {measure(import_nothing_to_change, runs=RUNS)}")

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from priorities import bench
+from meetup.devtools import synthetic
 
 
 class Command(BaseCommand):
@@ -25,7 +25,9 @@ class Command(BaseCommand):
         if days > 9999:
             raise CommandError("--days must be at most 9999.")
         start = time.perf_counter()
-        created = bench.seed(meetups, days, updates, areas=options["areas"], seed=options["seed"])
+        created = synthetic.seed(
+            meetups, days, updates, areas=options["areas"], seed=options["seed"]
+        )
         elapsed = time.perf_counter() - start
         for meetup in created:
             self.stdout.write(f"{meetup.slug}: {days} day(s) x {updates} updates")

@@ -12,8 +12,8 @@ import datetime
 
 from django.db import transaction
 
-from .enums import Delivery, PartOfDay, SessionKind, Status
-from .models import (
+from priorities.enums import Delivery, PartOfDay, SessionKind, Status
+from priorities.models import (
     ActionItem,
     Attendance,
     Day,

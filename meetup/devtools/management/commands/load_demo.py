@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from priorities.demo import load_demo
+from meetup.devtools.demo import load_demo
 
 
 class Command(BaseCommand):

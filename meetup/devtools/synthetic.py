@@ -7,9 +7,17 @@ import random
 from django.db import connection, transaction
 
 from meetup.pagecache.models import ContentVersion
-
-from .enums import Delivery, SessionKind, Status
-from .models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
+from priorities.enums import Delivery, SessionKind, Status
+from priorities.models import (
+    ActionItem,
+    Day,
+    Decision,
+    Meetup,
+    PriorityArea,
+    Risk,
+    Session,
+    StatusUpdate,
+)
 
 BATCH = 2000
 FIRST_DATE = datetime.date(2010, 1, 4)
