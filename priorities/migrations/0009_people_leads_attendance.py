@@ -1,19 +1,15 @@
 """People, priority area leads as people, and meetup attendance.
 
 An area's leads were a comma-separated text; each name becomes a ``Person`` (one per distinct
-name) and a lead of the area, so nothing typed there is lost. Editors may view and add people
-(a note-taker meets someone new) and view attendance, which organisers record on the meetup.
+name) and a lead of the area, so nothing typed there is lost. (Editors' rights to people and
+attendance are in ``priorities.roles``.)
 """
 
 import django.db.models.deletion
-from django.contrib.auth.management import create_permissions
 import django.db.models.functions.text
 import priorities.validators
 from django.db import migrations, models
 from django.utils import timezone
-
-EDITORS = "Editors"
-EDITOR_PERMISSIONS = ["view_person", "add_person", "change_person", "view_attendance"]
 
 
 def leads_text_to_people(apps, schema_editor):
@@ -36,22 +32,6 @@ def people_to_leads_text(apps, schema_editor):
     for area in PriorityArea.objects.prefetch_related("leads"):
         area.leads_text = ", ".join(person.name for person in area.leads.all())[:200]
         area.save(update_fields=["leads_text"])
-
-
-def give_editors_people_permissions(apps, schema_editor):
-    app_config = apps.get_app_config("priorities")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _created = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="priorities", codename__in=EDITOR_PERMISSIONS
-        )
-    )
 
 
 def bump_content_version(apps, schema_editor):
@@ -111,6 +91,5 @@ class Migration(migrations.Migration):
             model_name='priorityarea',
             name='leads_text',
         ),
-        migrations.RunPython(give_editors_people_permissions, migrations.RunPython.noop),
         migrations.RunPython(bump_content_version, bump_content_version),
     ]
