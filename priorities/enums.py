@@ -52,6 +52,11 @@ class Trend(models.TextChoices):
     def symbol(self):
         return TREND_SYMBOLS[self]
 
+    @property
+    def legend(self):
+        """What the symbol means, as a legend says it: "improved", "first report"."""
+        return "first report" if self is Trend.NEW else self.label.lower()
+
 
 TREND_SYMBOLS = {Trend.IMPROVED: "↑", Trend.SLIPPED: "↓", Trend.UNCHANGED: "=", Trend.NEW: "+"}
 

@@ -54,16 +54,30 @@ class Source:
     model: type[models.Model]
     #: (field, weight) pairs; weight A counts more than B when ranking.
     fields: tuple[tuple[str, str], ...]
-    #: The field shown (highlighted, in full) as the hit's title, if any.
-    title_field: str | None
     #: The field a highlighted snippet is taken from.
     snippet_field: str
+    #: The field shown (highlighted, in full) as the hit's title, if any.
+    title_field: str | None = None
     #: The path from the model to its day ("" for a day itself).
-    day_path: str
-    #: Whether the text can be tied to a priority area, and has a status.
-    has_area: bool
-    has_status: bool
-    related: tuple[str, ...]
+    day_path: str = "session__day"
+
+    def _has_field(self, name):
+        return any(field.name == name for field in self.model._meta.fields)
+
+    @property
+    def has_area(self):
+        """Whether the text can be tied to a priority area."""
+        return self._has_field("priority_area")
+
+    @property
+    def has_status(self):
+        return self._has_field("status")
+
+    @property
+    def related(self):
+        """What a hit shows besides its text: its meetup (and priority area)."""
+        meetup = self.lookup("meetup")
+        return (meetup, "priority_area") if self.has_area else (meetup,)
 
     def lookup(self, name):
         """A lookup on the day (``date``, ``meetup__slug``) from this model."""
@@ -95,82 +109,17 @@ class Source:
         return obj.get_summary_url() if isinstance(obj, Day) else obj.get_absolute_url()
 
 
-_OUTCOME_RELATED = ("session__day__meetup", "priority_area")
-
 SOURCES = (
-    Source(
-        kind="update",
-        label="Status update",
-        model=StatusUpdate,
-        fields=(("headline", "A"), ("body", "B")),
-        title_field="headline",
-        snippet_field="body",
-        day_path="session__day",
-        has_area=True,
-        has_status=True,
-        related=_OUTCOME_RELATED,
-    ),
-    Source(
-        kind="decision",
-        label="Decision",
-        model=Decision,
-        fields=(("text", "A"),),
-        title_field=None,
-        snippet_field="text",
-        day_path="session__day",
-        has_area=True,
-        has_status=False,
-        related=_OUTCOME_RELATED,
-    ),
-    Source(
-        kind="action",
-        label="Action item",
-        model=ActionItem,
-        fields=(("text", "A"), ("owner", "B")),
-        title_field="owner",
-        snippet_field="text",
-        day_path="session__day",
-        has_area=True,
-        has_status=False,
-        related=_OUTCOME_RELATED,
-    ),
-    Source(
-        kind="risk",
-        label="Risk",
-        model=Risk,
-        fields=(("text", "A"),),
-        title_field=None,
-        snippet_field="text",
-        day_path="session__day",
-        has_area=True,
-        has_status=False,
-        related=_OUTCOME_RELATED,
-    ),
-    Source(
-        kind="session",
-        label="Session notes",
-        model=Session,
-        fields=(("title", "A"), ("notes", "B")),
-        title_field="title",
-        snippet_field="notes",
-        day_path="day",
-        has_area=False,
-        has_status=False,
-        related=("day__meetup",),
-    ),
-    Source(
-        kind="day",
-        label="Day summary",
-        model=Day,
-        fields=(("summary", "A"),),
-        title_field=None,
-        snippet_field="summary",
-        day_path="",
-        has_area=False,
-        has_status=False,
-        related=("meetup",),
-    ),
-)
+    Source("update", "Status update", StatusUpdate, (("headline", "A"), ("body", "B")), "body",
+           title_field="headline"),
+    Source("decision", "Decision", Decision, (("text", "A"),), "text"),
+    Source("action", "Action item", ActionItem, (("text", "A"), ("owner", "B")), "text",
+           title_field="owner"),
+    Source("risk", "Risk", Risk, (("text", "A"),), "text"),
+    Source("session", "Session notes", Session, (("title", "A"), ("notes", "B")), "notes",
+           title_field="title", day_path="day"),
+    Source("day", "Day summary", Day, (("summary", "A"),), "summary", day_path=""),
+)  # fmt: skip
 SOURCES_BY_KIND = {source.kind: source for source in SOURCES}
 
 

@@ -1,12 +1,13 @@
 import functools
 
 from django import template
-from django.utils.html import format_html
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from priorities.rendering import render_markdown
 
-from ..enums import Status
+from ..enums import Status, Trend
 
 register = template.Library()
 
@@ -40,3 +41,22 @@ def status_badge(status):
     the page's rendering time on a 200-update day).
     """
     return _badge(status or "")
+
+
+@register.simple_tag
+def time_element(date, display_format="Y-m-d", text=None):
+    """``<time datetime="2015-01-26">...</time>``: a date machines and readers both read;
+    ``text`` (say "2015-01-26 to 2015-01-28") or the date in ``display_format`` shows."""
+    return format_html(
+        '<time datetime="{}">{}</time>', date.isoformat(), text or format_date(date, display_format)
+    )
+
+
+@register.simple_tag
+def trend_legend():
+    """What each change marker means: "↑ improved · ↓ slipped · = unchanged · + first report"."""
+    return format_html_join(
+        " · ",
+        '<span class="status-change trend-{}">{}</span> {}',
+        ((trend.value, trend.symbol, trend.legend) for trend in Trend),
+    )
