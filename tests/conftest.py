@@ -1,7 +1,15 @@
+"""What many tests share: people and their browsers, the demo day, counting rows."""
+
+import io
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
-from tests.factories import EditorFactory, UserFactory
+from priorities.models import CONTENT_MODELS, Day
+from tests.factories import EditorFactory, UserFactory, browser_for
+
+DEMO_SLUG = "nova-kilo-midcycle"
 
 
 @pytest.fixture
@@ -16,8 +24,38 @@ def editor_client(client, editor):
 
 
 @pytest.fixture
+def second_editor_client(db):
+    """Another editor, in a browser of their own: for what two editors do at once."""
+    return browser_for(EditorFactory())
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def organiser_client(superuser):
+    """An organiser (a superuser) signed in, in a browser of their own."""
+    return browser_for(superuser)
+
+
+@pytest.fixture
+def demo_day(db):
+    """Day 1 of the demo meetup, loaded by ``load_demo`` as ``make run`` does."""
+    call_command("load_demo", stdout=io.StringIO())
+    return Day.objects.select_related("meetup").get(meetup__slug=DEMO_SLUG, number=1)
+
+
+@pytest.fixture
+def row_counts(db):
+    """``row_counts()``: how many rows each content model holds, to compare before and after
+    something that must write nothing (or exactly so much)."""
+
+    def count(models=CONTENT_MODELS):
+        return {model.__name__: model.objects.count() for model in models}
+
+    return count
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from priorities import enums, models
 
@@ -137,6 +138,23 @@ class EditorFactory(UserFactory):
     def editors_group(user, create, extracted, **kwargs):
         if create:
             user.groups.add(Group.objects.get(name="Editors"))
+
+
+def browser_for(user):
+    """A browser of its own (a test client) signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def editor_browser(**user):
+    """A new editor's browser: ``editor_browser(username="alice")``."""
+    return browser_for(EditorFactory(**user))
+
+
+def organiser_browser():
+    """A new organiser's (a superuser's) browser."""
+    return browser_for(UserFactory(is_staff=True, is_superuser=True))
 
 
 def build_day(updates_per_area=1, areas=3, sessions=2, outcomes_per_session=1):

@@ -253,3 +253,15 @@ def errors_shown(html):
             if text:
                 messages.append(text)
     return messages
+
+
+class Opened:
+    """An admin page as an editor's browser holds it: post it back with some fields changed."""
+
+    def __init__(self, client, url):
+        self.client, self.url = client, url
+        self.html = client.get(url).content
+        self.data = form_data(self.html)
+
+    def save(self, **changes):
+        return self.client.post(self.url, {**self.data, **changes, "_save": "Save"})

@@ -602,6 +602,7 @@ def accepted(obj, field, value):
     return True
 
 
+@pytest.mark.any_database  # the models' rules, whatever the database (CI runs it once)
 def test_the_corpus_through_every_way_in(update, organiser, tmp_path):
     from django.db import transaction
 
@@ -739,7 +740,7 @@ def test_the_corpus_through_every_way_in(update, organiser, tmp_path):
 def test_the_issue_shapes_through_the_admin_forms(organiser, update, model):
     from django.db import transaction
 
-    from tests.test_bad_input import as_stored, text_fields
+    from tests.admin.test_bad_input import as_stored, text_fields
 
     obj = {
         "statusupdate": update,

@@ -6,7 +6,6 @@ Each test opens the admin in two browsers (two clients), as two Editors would.
 import pytest
 from django import forms
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 from priorities.admin.forms import VersionedForm
@@ -18,32 +17,15 @@ from tests.factories import (
     ActionItemFactory,
     DayFactory,
     DecisionFactory,
-    EditorFactory,
     PriorityAreaFactory,
     RiskFactory,
     SessionFactory,
     StatusUpdateFactory,
+    editor_browser,
 )
-from tests.html import errors_shown, form_data, inline_row_template
+from tests.html import Opened, errors_shown, form_data, inline_row_template
 
 pytestmark = pytest.mark.django_db
-
-
-def editor_browser():
-    client = Client()
-    client.force_login(EditorFactory())
-    return client
-
-
-class Opened:
-    """An admin page as an editor's browser holds it: post it back with some fields changed."""
-
-    def __init__(self, client, url):
-        self.client, self.url = client, url
-        self.data = form_data(client.get(url).content)
-
-    def save(self, **changes):
-        return self.client.post(self.url, {**self.data, **changes, "_save": "Save"})
 
 
 EDITABLE = [

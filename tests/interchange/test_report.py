@@ -33,12 +33,6 @@ def report_headings(text):
     ]
 
 
-@pytest.fixture
-def demo_day():
-    call_command("load_demo")
-    return Day.objects.get(meetup__slug="nova-kilo-midcycle", number=1)
-
-
 def test_demo_report_has_the_expected_heading_tree(demo_day):
     headings = report_headings(day_report(demo_day))
     assert headings[0] == (1, "OpenStack Nova Kilo mid-cycle meetup: day 1, 2015-01-26")

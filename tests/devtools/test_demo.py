@@ -9,28 +9,18 @@ from django.core.management import call_command
 
 from priorities.enums import Delivery, Status
 from priorities.models import (
+    CONTENT_MODELS,
     ActionItem,
     Day,
     Decision,
     Meetup,
     PriorityArea,
     Risk,
-    Session,
     StatusUpdate,
 )
 
 pytestmark = pytest.mark.django_db
 
-DEMO_MODELS = (
-    Meetup,
-    Day,
-    Session,
-    PriorityArea,
-    StatusUpdate,
-    Decision,
-    ActionItem,
-    Risk,
-)
 
 EXPECTED_STATUSES = {
     "cells-v2": Status.SLOW_PROGRESS,
@@ -54,7 +44,8 @@ def load_demo():
 def snapshot():
     """Every demo row's field values, model by model, keyed by primary key."""
     return {
-        model.__name__: {row["id"]: row for row in model.objects.values()} for model in DEMO_MODELS
+        model.__name__: {row["id"]: row for row in model.objects.values()}
+        for model in CONTENT_MODELS
     }
 
 
@@ -156,12 +147,12 @@ def test_demo_records_the_days_decision_risks_and_action_items_with_their_areas(
 
 def test_loading_the_demo_twice_changes_nothing():
     load_demo()
-    before_counts = {model.__name__: model.objects.count() for model in DEMO_MODELS}
+    before_counts = {model.__name__: model.objects.count() for model in CONTENT_MODELS}
     before = snapshot()
 
     load_demo()
 
-    assert {model.__name__: model.objects.count() for model in DEMO_MODELS} == before_counts
+    assert {model.__name__: model.objects.count() for model in CONTENT_MODELS} == before_counts
     assert snapshot() == before
 
 

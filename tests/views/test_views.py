@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -238,8 +237,7 @@ def test_outcomes_show_on_the_day_page_with_their_area(client):
         assert text in content
 
 
-def test_demo_day_page_shows_every_priority_area_with_its_status(client):
-    call_command("load_demo")
+def test_demo_day_page_shows_every_priority_area_with_its_status(client, demo_day):
     response = client.get("/meetups/nova-kilo-midcycle/days/1/")
     assert response.status_code == 200
     content = " ".join(response.content.decode().split())

@@ -9,7 +9,6 @@ what the editor changed *on the page they had*, never the difference from the cu
 import pytest
 from django.db import transaction
 from django.db.models import UniqueConstraint
-from django.test import Client
 from django.urls import reverse
 
 from priorities.interchange.report_export import day_report
@@ -19,40 +18,16 @@ from tests.factories import (
     ActionItemFactory,
     DayFactory,
     DecisionFactory,
-    EditorFactory,
     PriorityAreaFactory,
     RiskFactory,
     SessionFactory,
     StatusUpdateFactory,
-    UserFactory,
+    editor_browser,
+    organiser_browser,
 )
-from tests.html import errors_shown, form_data, inline_row_template, text_of
+from tests.html import Opened, errors_shown, form_data, inline_row_template, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def editor_browser(**user):
-    client = Client()
-    client.force_login(EditorFactory(**user))
-    return client
-
-
-def organiser_browser():
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-class Opened:
-    """An admin page as an editor's browser holds it: post it back with some fields changed."""
-
-    def __init__(self, client, url):
-        self.client, self.url = client, url
-        self.html = client.get(url).content
-        self.data = form_data(self.html)
-
-    def save(self, **changes):
-        return self.client.post(self.url, {**self.data, **changes, "_save": "Save"})
 
 
 def change_url(obj):
