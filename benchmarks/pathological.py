@@ -33,8 +33,13 @@ import django
 django.setup()
 
 from benchmarks.timing import measure  # noqa: E402
-from priorities.interchange.quick_notes import parse_notes, plan_notes  # noqa: E402
-from priorities.interchange.report_import import MAX_REPORT_BYTES, ReportError, parse_report  # noqa: E402
+from priorities.interchange.notes_commands import parse_notes  # noqa: E402
+from priorities.interchange.quick_notes import plan_notes  # noqa: E402
+from priorities.interchange.report_parser import (  # noqa: E402
+    MAX_REPORT_BYTES,
+    ReportError,
+    parse_report,
+)
 from priorities.models import PriorityArea  # noqa: E402
 from priorities.rendering import INLINE_BUDGET, render_markdown  # noqa: E402
 

@@ -17,9 +17,11 @@ from django.test import Client
 from django.urls import reverse
 from markdown_it import MarkdownIt
 
-from priorities.interchange.quick_notes import NotesError, import_notes
+from priorities.interchange.notes_commands import NotesError
+from priorities.interchange.quick_notes import import_notes
 from priorities.interchange.report_export import day_report
-from priorities.interchange.report_import import ReportError, import_report, parse_report
+from priorities.interchange.report_import import import_report
+from priorities.interchange.report_parser import ReportError, parse_report
 from priorities.models import (
     ActionItem,
     Day,
@@ -292,7 +294,7 @@ def test_the_cli_refuses_a_report_over_the_size_limit_before_reading_it(update, 
 
 
 def test_quick_notes_cannot_make_over_long_session_notes(update):
-    from priorities.interchange.quick_notes import MAX_NOTES_BYTES
+    from priorities.interchange.notes_commands import MAX_NOTES_BYTES
 
     notes = "\n".join(f"#info {'y' * 90} {n}" for n in range(1_500))
     assert len(notes) < MAX_NOTES_BYTES
@@ -343,7 +345,8 @@ def test_parsing_blank_lines_in_a_list_item_is_linear():
 
 def test_the_did_you_mean_hint_does_not_compare_every_topic_with_every_area():
     """Each topic costs the same however many areas there are (was topics x areas)."""
-    from priorities.interchange.quick_notes import parse_notes, plan_notes
+    from priorities.interchange.notes_commands import parse_notes
+    from priorities.interchange.quick_notes import plan_notes
 
     def areas(count):
         return [

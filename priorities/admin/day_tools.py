@@ -19,16 +19,16 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
 from ..interchange.importing import ImportResult, PreviewOutdated, changes_digest
-from ..interchange.quick_notes import (
+from ..interchange.notes_commands import (
     CHEAT_SHEET,
     MAX_NOTES_BYTES,
     NotesError,
-    count_changes,
-    import_notes,
     notes_size_problem,
 )
+from ..interchange.quick_notes import count_changes, import_notes
 from ..interchange.report_export import day_report, report_filename, reports_zip
-from ..interchange.report_import import MAX_REPORT_BYTES, ReportError, import_report, size_problem
+from ..interchange.report_import import import_report
+from ..interchange.report_parser import MAX_REPORT_BYTES, ReportError, size_problem
 from ..models import Day, Meetup
 from ..models.locking import VersionConflict
 from .forms import OneLineField

@@ -13,7 +13,8 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from priorities.enums import Delivery, PartOfDay, SessionKind, Status
 from priorities.interchange.report_export import day_report
-from priorities.interchange.report_import import ReportError, import_report, parse_report
+from priorities.interchange.report_import import import_report
+from priorities.interchange.report_parser import ReportError, parse_report
 from priorities.models import (
     ActionItem,
     Day,

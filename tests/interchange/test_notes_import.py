@@ -12,14 +12,8 @@ from django.urls import reverse
 from meetup.pagecache.models import ContentVersion
 from priorities.enums import Delivery, SessionKind, Status
 from priorities.interchange.markdown import inline_text
-from priorities.interchange.quick_notes import (
-    Command,
-    LineError,
-    NotesError,
-    import_notes,
-    parse_notes,
-    plan_notes,
-)
+from priorities.interchange.notes_commands import Command, LineError, NotesError, parse_notes
+from priorities.interchange.quick_notes import import_notes, plan_notes
 from priorities.interchange.report_export import day_report
 from priorities.management.commands.import_notes import Command as ImportNotesCommand
 from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate

@@ -2,12 +2,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from priorities.interchange.report_import import (
-    MAX_REPORT_BYTES,
-    ReportError,
-    import_report,
-    size_problem,
-)
+from priorities.interchange.report_import import import_report
+from priorities.interchange.report_parser import MAX_REPORT_BYTES, ReportError, size_problem
 
 
 class Command(BaseCommand):

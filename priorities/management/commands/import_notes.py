@@ -4,7 +4,8 @@ from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
-from priorities.interchange.quick_notes import CHEAT_SHEET, NotesError, count_changes, import_notes
+from priorities.interchange.notes_commands import CHEAT_SHEET, NotesError
+from priorities.interchange.quick_notes import count_changes, import_notes
 from priorities.models import Day, Meetup
 
 
