@@ -35,7 +35,7 @@ run: install
 # tests (tests/browser/) run when /usr/bin/chromium exists and are skipped, with the reason
 # printed, when it does not; REQUIRE_BROWSER_TESTS=1 (as in .ci/run) makes that a failure.
 test: install-dev axe
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # While working: stop at the first failure, failures first, no browser or slow tests.
 test-fast: install-dev
@@ -44,7 +44,7 @@ test-fast: install-dev
 # What depends on the database, on PostgreSQL: tests marked any_database (the browser tests,
 # the hostile-input cross product) gave the same answer on SQLite already.
 test-postgres: install-dev
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -n auto -m "not any_database"
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -n auto --dist worksteal -m "not any_database"
 
 test-browser: install-dev axe
 	$(BIN)/python -m pytest -m browser

@@ -35,7 +35,8 @@ from tests.factories import (
 )
 from tests.html import executable_content
 
-pytestmark = pytest.mark.django_db
+#: What these tests check does not depend on the database: CI runs them once (on SQLite).
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 ANONYMOUS, EDITOR, SUPERUSER = "anonymous", "editor", "superuser"
 ROLES = [ANONYMOUS, EDITOR, SUPERUSER]

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+#: What these tests check does not depend on the database: CI runs them once (on SQLite).
+pytestmark = pytest.mark.any_database
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DJANGO_DEBUG": "false",

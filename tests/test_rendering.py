@@ -4,6 +4,9 @@ import pytest
 
 from priorities.rendering import render_markdown
 
+#: What these tests check does not depend on the database: CI runs them once (on SQLite).
+pytestmark = pytest.mark.any_database
+
 
 class ElementCollector(HTMLParser):
     def __init__(self):

@@ -12,7 +12,7 @@ importer confirming reports of another day.
 Then the database's history is held against what each client was told: every value a client
 was told was saved is in its row's history, no value a client was told was refused is, no row
 ever went back to an older value nobody saved, and no deleted session came back. The run is
-bounded (a fixed number of rounds per client, about 20 s per database).
+bounded (a fixed number of rounds per client, about 15 s per database).
 """
 
 import random
@@ -30,7 +30,7 @@ from tests.html import form_data
 
 pytestmark = pytest.mark.slow
 
-ROUNDS = 12
+ROUNDS = 8
 WORKERS = 4
 
 

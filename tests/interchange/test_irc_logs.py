@@ -19,6 +19,9 @@ from priorities.interchange.irc_logs import (
     read_log,
 )
 
+#: What these tests check does not depend on the database: CI runs them once (on SQLite).
+pytestmark = pytest.mark.any_database
+
 LOGS = Path(__file__).parent / "logs"
 
 

@@ -2,12 +2,16 @@
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from meetup.devtools import demo
 from priorities.interchange.plain_text import WIDTH, Footnotes, markdown_to_text, wrap
+
+#: What these tests check does not depend on the database: CI runs them once (on SQLite).
+pytestmark = pytest.mark.any_database
 
 
 def text(markdown, **options):

@@ -27,7 +27,8 @@ from tests.factories import (
 )
 from tests.html import executable_content, parse, text_of
 
-pytestmark = pytest.mark.django_db
+#: What these tests check does not depend on the database: CI runs them once (on SQLite).
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 
 def test_the_corpus_is_large_enough():
