@@ -117,6 +117,7 @@ PATHOLOGICAL = {
 }
 
 
+@pytest.mark.any_database  # rendering, parsing or the models' rules: the same on any database
 @pytest.mark.parametrize("shape", PATHOLOGICAL)
 def test_pathological_markdown_finishes_rendering(shape):
     """Not a timing test: a hang guard with ten times any render measured (see benchmarks/).
@@ -130,6 +131,7 @@ def test_pathological_markdown_finishes_rendering(shape):
     subprocess.run([sys.executable, "-c", code], check=True, timeout=10)  # noqa: S603
 
 
+@pytest.mark.any_database  # rendering, parsing or the models' rules: the same on any database
 def test_pathological_markdown_is_shown_as_its_text():
     html = render_markdown("[" * 19_000)
     assert text_of(html).count("[") == 19_000
@@ -337,12 +339,14 @@ def report_with_blank_lines(blank_lines):
     )
 
 
+@pytest.mark.any_database  # rendering, parsing or the models' rules: the same on any database
 def test_parsing_blank_lines_in_a_list_item_is_linear():
     small = work(parse_report, report_with_blank_lines(500))
     large = work(parse_report, report_with_blank_lines(1_000))
     assert large / small < 2.5, (small, large)
 
 
+@pytest.mark.any_database  # rendering, parsing or the models' rules: the same on any database
 def test_the_did_you_mean_hint_does_not_compare_every_topic_with_every_area():
     """Each topic costs the same however many areas there are (was topics x areas)."""
     from priorities.interchange.notes_commands import parse_notes
@@ -466,6 +470,7 @@ def test_an_action_on_rows_that_do_not_exist_says_so(organiser, update):
 # 7. Smaller.
 
 
+@pytest.mark.any_database  # rendering, parsing or the models' rules: the same on any database
 @pytest.mark.parametrize(
     ("model", "field"),
     [
@@ -739,6 +744,7 @@ def test_the_corpus_through_every_way_in(update, organiser, tmp_path):
 
 #: The issue's shapes through one admin form per model (the corpora's values go through every
 #: admin form in test_bad_input.py).
+@pytest.mark.any_database  # rendering, parsing or the models' rules: the same on any database
 @pytest.mark.parametrize("model", ["statusupdate", "session", "day", "meetup", "priorityarea"])
 def test_the_issue_shapes_through_the_admin_forms(organiser, update, model):
     from django.db import transaction

@@ -165,6 +165,7 @@ def post_and_check(client, url, data):
     return response
 
 
+@pytest.mark.any_database  # the admin forms' doing, on any database
 def test_every_admin_form_is_filled_in_validly_by_the_test(organiser, site):
     """The starting point of the hostile posts below is itself accepted, for every form."""
     forms = list(admin_forms(organiser, site))
@@ -206,6 +207,7 @@ def test_every_hostile_value_in_every_field_of_an_admin_form(organiser, site, fo
         post_and_check(organiser, url, {**data, **dict.fromkeys(fields, value)})
 
 
+@pytest.mark.any_database  # the admin forms' doing, on any database
 @pytest.mark.parametrize("value", ["", "x", "-1", "0", "\x00", "1e3"])
 def test_damaged_inline_management_data_is_refused(organiser, site, value):
     """The hidden counts of a session's inline rows are damaged: refused, whatever they claim."""
@@ -215,6 +217,7 @@ def test_damaged_inline_management_data_is_refused(organiser, site, value):
         post_and_check(organiser, url, {**data, key: value})
 
 
+@pytest.mark.any_database  # the admin forms' doing, on any database
 def test_more_inline_rows_than_a_page_holds_are_refused(organiser, site):
     url = reverse("admin:priorities_session_change", args=[site[Session].pk])
     data = form_data(organiser.get(url).content)
@@ -254,6 +257,7 @@ def as_stored(value, field):
 
 
 #: Decisions, action items and risks are edited inline on the session's page.
+@pytest.mark.any_database  # the admin forms' doing, on any database
 @pytest.mark.parametrize("model", [StatusUpdate, Session, Day, Meetup, PriorityArea])
 def test_hostile_text_is_stored_exactly_or_refused_with_a_message(organiser, site, model):
     obj = site[model]

@@ -67,20 +67,7 @@ def chromium():
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Django keeps its connections in a thread-local while no event loop runs, and in a
-    # context-local once one does, as it does for as long as Playwright runs. The connection
-    # the test database was set up on (and serialised on, for serialized_rollback) may then
-    # not be the one the browser tests get: hand them the serialised contents, or their
-    # rollback would leave out what migrations created (the Editors group and its rights).
-    serialized = {
-        alias: connections[alias].__dict__.get("_test_serialized_contents") for alias in connections
-    }
     with sync_playwright() as playwright:
-        for alias, contents in serialized.items():
-            if contents is not None and not hasattr(
-                connections[alias], "_test_serialized_contents"
-            ):
-                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )

@@ -32,12 +32,13 @@ DEMO_SLUG = "nova-kilo-midcycle"
 EDITOR_PASSWORD = "correct horse battery"
 
 #: Every test module here carries these marks: ``pytest -m browser`` runs them alone. The live
-#: server needs a transactional database; the serialised rollback restores what migrations
-#: created (the Editors group and its permissions) after each test flushes the tables.
+#: server needs a transactional database: each test ends by emptying the tables, after which
+#: Django's post-migrate step gives them back their content types, permissions and the Editors
+#: group (``priorities.roles``), so a test that runs next in the same worker finds them.
 BROWSER_MARKS = [
     pytest.mark.browser,
     pytest.mark.any_database,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
