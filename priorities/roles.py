@@ -18,6 +18,9 @@ HISTORY = ["view", "change"]
 #: editors' to add, attendance the organisers' to record; users and groups are out of reach.
 ROLES = {
     "Editors": {
+        "team": ["view"],
+        "cycle": ["view"],
+        "cyclepriority": ["view"],
         "meetup": ["view"],
         "priorityarea": ["view"],
         "day": ["add", "change", "view"],
@@ -38,13 +41,27 @@ ROLES = {
 }
 
 
+def _has(apps, model_name):
+    try:
+        apps.get_model("priorities", model_name)
+    except LookupError:
+        return False
+    return True
+
+
 def codenames(rights):
     return {f"{action}_{model}" for model, actions in rights.items() for action in actions}
 
 
-def sync_roles(app_config=None, using="default", **kwargs):
-    """Give every group of ``ROLES`` exactly its rights (creating the group if need be)."""
+def sync_roles(app_config=None, using="default", apps=None, **kwargs):
+    """Give every group of ``ROLES`` exactly its rights (creating the group if need be).
+
+    After a ``migrate`` back to an earlier state (``apps``), rights on models that state
+    does not have yet are left out.
+    """
     for name, rights in ROLES.items():
+        if apps is not None:
+            rights = {model: actions for model, actions in rights.items() if _has(apps, model)}
         wanted = codenames(rights)
         permissions = list(
             Permission.objects.using(using).filter(

@@ -4,6 +4,7 @@
 - ``areas``: the priority areas a team committed to;
 - ``updates``: one area's status as reported in one session;
 - ``outcomes``: what a session produced (decisions, action items, risks);
+- ``teams``: teams, their cycles and each cycle's priority list (with its leads);
 - ``people``: who leads areas and who attended which day;
 - ``locking``: the versions that keep two editors from overwriting each other, and the one
   lock order every write follows.
@@ -17,12 +18,15 @@ from .locking import ObjectDeleted, VersionConflict, VersionedModel
 from .meetups import Day, Meetup, Session
 from .outcomes import ActionItem, Decision, Outcome, Risk, outcome_prefetches
 from .people import Attendance, Person
+from .teams import SAME_TEAM_MESSAGES, Cycle, CyclePriority, Team
 from .updates import StatusUpdate
 
 __all__ = [
     "CONTENT_MODELS",
     "ActionItem",
     "Attendance",
+    "Cycle",
+    "CyclePriority",
     "Day",
     "Decision",
     "Meetup",
@@ -33,6 +37,7 @@ __all__ = [
     "Risk",
     "Session",
     "StatusUpdate",
+    "Team",
     "VersionConflict",
     "VersionedModel",
     "outcome_prefetches",
@@ -41,6 +46,9 @@ __all__ = [
 
 #: Every model whose rows the public pages show: a change to any of them changes a page.
 CONTENT_MODELS = (
+    Team,
+    Cycle,
+    CyclePriority,
     Meetup,
     Day,
     Session,
@@ -70,4 +78,5 @@ def violated_rule_message(error):
                 names.append(", ".join(f"{table}.{column}" for column in columns))
             if any(name in text for name in names):
                 return constraint.get_violation_error_message()
-    return ""
+    # The rules that keep a team's data together are triggers, named in their error.
+    return next((message for rule, message in SAME_TEAM_MESSAGES.items() if rule in text), "")

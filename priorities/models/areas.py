@@ -1,7 +1,8 @@
-"""Priority areas: the lines of work a team committed to."""
+"""Priority areas: the lines of work a team committed to (Cells v2, Nova Objects...)."""
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ..validators import LABEL, MARKDOWN_MAX_LENGTH, markdown_validators
@@ -9,11 +10,6 @@ from .updates import StatusUpdate
 
 
 class PriorityAreaQuerySet(models.QuerySet):
-    def listed_with(self, area_ids):
-        """The areas a day or a meetup lists: those still active, and those in ``area_ids``
-        (the ones it has updates of), retired or not."""
-        return self.filter(Q(active=True) | Q(pk__in=area_ids))
-
     def with_latest_update(self):
         """Annotate each area with the id of its most recent status update, newest day first."""
         latest = StatusUpdate.objects.filter(priority_area=OuterRef("pk")).newest_first()
@@ -21,32 +17,49 @@ class PriorityAreaQuerySet(models.QuerySet):
 
 
 class PriorityArea(models.Model):
-    """Something the team committed to for the cycle, e.g. Cells v2."""
+    """A team's line of work, e.g. Cells v2: its name and slug are the team's own.
 
-    name = models.CharField(max_length=100, unique=True, validators=LABEL)
-    slug = models.SlugField(max_length=100, unique=True)
+    Which cycles it is a priority of, in what place and led by whom, is each cycle's priority
+    list (``CyclePriority``); an area stays when a later cycle drops it, with its history.
+    """
+
+    team = models.ForeignKey("Team", on_delete=models.PROTECT, related_name="areas")
+    name = models.CharField(max_length=100, validators=LABEL)
+    slug = models.SlugField(max_length=100)
     description = models.TextField(
         blank=True,
         max_length=MARKDOWN_MAX_LENGTH,
         help_text="Markdown.",
         validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
-    leads = models.ManyToManyField(
-        "Person",
-        blank=True,
-        related_name="led_areas",
-        help_text="Who leads this area. A day page flags the area when none of them attended.",
-    )
-    display_order = models.PositiveSmallIntegerField(default=100)
-    active = models.BooleanField(default=True, help_text="Still a priority this cycle.")
 
     objects = PriorityAreaQuerySet.as_manager()
 
     class Meta:
-        ordering = ["display_order", "name"]
+        ordering = ["team_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("team"),
+                Lower("name"),
+                name="area_name_unique_per_team",
+                violation_error_message="This team already has a priority area with this name.",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "slug"],
+                name="area_slug_unique_per_team",
+                violation_error_message="This team already has a priority area with this slug.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("priorities:priority-detail", kwargs={"slug": self.slug})
+        return reverse(
+            "priorities:priority-detail", kwargs={"team": self.team.slug, "slug": self.slug}
+        )
+
+    def get_feed_url(self):
+        return reverse(
+            "priorities:priority-feed", kwargs={"team": self.team.slug, "slug": self.slug}
+        )

@@ -11,6 +11,7 @@ from ..enums import PartOfDay, SessionKind
 from ..validators import MARKDOWN_MAX_LENGTH, NOTES_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel, lock
 from .outcomes import ActionItem, Decision
+from .teams import SAME_TEAM_MESSAGES, team_object_q
 from .updates import StatusUpdate
 
 
@@ -36,13 +37,18 @@ class MeetupQuerySet(models.QuerySet):
             update_count=Coalesce(Subquery(updates), 0),
         )
 
-    def filtered(self, *, meetup=None, status=None):
-        """Keep the meetup with slug ``meetup`` and/or those with an update in ``status``.
+    def filtered(self, *, team=None, cycle=None, meetup=None, status=None):
+        """Keep the meetups of the team with slug ``team``, of ``cycle`` ("team/slug"), the
+        meetup with slug ``meetup``, and/or those with an update in ``status``.
 
         With a status, each meetup is annotated with ``status_update_count``, how many of its
         updates have that status. Still one query.
         """
         queryset = self
+        if team:
+            queryset = queryset.filter(team__slug=team)
+        if cycle:
+            queryset = queryset.filter(team_object_q("cycle", cycle))
         if meetup:
             queryset = queryset.filter(slug=meetup)
         if status:
@@ -57,12 +63,17 @@ class MeetupQuerySet(models.QuerySet):
 
 
 class Meetup(models.Model):
-    """A gathering of the team over one or more consecutive days."""
+    """A gathering of a team over one or more consecutive days, in one of its cycles."""
 
     name = models.CharField(max_length=200, validators=ONE_LINE)
     slug = models.SlugField(max_length=100, unique=True)
-    project = models.CharField(max_length=100, help_text="e.g. OpenStack Nova", validators=ONE_LINE)
-    cycle = models.CharField(max_length=50, blank=True, help_text="e.g. Kilo", validators=ONE_LINE)
+    team = models.ForeignKey("Team", on_delete=models.PROTECT, related_name="meetups")
+    cycle = models.ForeignKey(
+        "Cycle",
+        on_delete=models.PROTECT,
+        related_name="meetups",
+        help_text="One of the team's cycles: its priority list is what the meetup's pages show.",
+    )
     location = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
     start_date = models.DateField()
     end_date = models.DateField()
@@ -91,6 +102,15 @@ class Meetup(models.Model):
     def get_absolute_url(self):
         return reverse("priorities:meetup-detail", kwargs={"slug": self.slug})
 
+    def get_cycle_url(self):
+        """The meetup's cycle on its team's page (from the team the meetup has loaded)."""
+        return f"{self.team.get_absolute_url()}#cycle-{self.cycle.slug}"
+
+    def clean(self):
+        super().clean()
+        if self.team_id and self.cycle_id and self.cycle.team_id != self.team_id:
+            raise ValidationError({"cycle": SAME_TEAM_MESSAGES["meetup_cycle_of_its_team"]})
+
     @property
     def dates_display(self):
         if self.start_date == self.end_date:
@@ -111,6 +131,11 @@ class Meetup(models.Model):
 
 
 class DayQuerySet(models.QuerySet):
+    def with_meetup(self):
+        """Each day with its meetup, the meetup's team and cycle: what a day's page, report
+        and name need."""
+        return self.select_related("meetup__team", "meetup__cycle")
+
     def with_update_counts(self):
         return self.annotate(update_count=Count("sessions__updates"))
 

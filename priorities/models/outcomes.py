@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from ..validators import LABEL, OUTCOME_MAX_LENGTH, markdown_validators
 from .locking import VersionedModel
+from .teams import check_area_of_the_meetup_team, team_object_q
 
 
 class OutcomeQuerySet(models.QuerySet):
@@ -15,7 +16,7 @@ class OutcomeQuerySet(models.QuerySet):
 
     def recent(self):
         """The most recently recorded first, with their session, day and area: for feeds."""
-        return self.select_related("session__day__meetup", "priority_area").order_by(
+        return self.select_related("session__day__meetup__team", "priority_area__team").order_by(
             "-created_at", "-pk"
         )
 
@@ -34,7 +35,7 @@ class OutcomeQuerySet(models.QuerySet):
 
     def register(self):
         """Newest day first, with what a register entry shows: one query."""
-        return self.select_related("session__day__meetup", "priority_area").order_by(
+        return self.select_related("session__day__meetup__team", "priority_area__team").order_by(
             *self.register_ordering
         )
 
@@ -51,14 +52,19 @@ class OutcomeQuerySet(models.QuerySet):
         """Action items only: those not done yet."""
         return self.filter(done=False)
 
-    def filtered(self, *, meetup=None, area=None, text=None):
-        """Keep the outcomes of the meetup with slug ``meetup``, of the priority area with
-        slug ``area``, and/or whose text holds ``text`` (case-insensitively)."""
+    def filtered(self, *, team=None, cycle=None, meetup=None, area=None, text=None):
+        """Keep the outcomes of the team with slug ``team``, of ``cycle`` ("team/slug"), of the
+        meetup with slug ``meetup``, of the priority area ``area`` ("team/slug"), and/or
+        whose text holds ``text`` (case-insensitively)."""
         queryset = self
+        if team:
+            queryset = queryset.filter(session__day__meetup__team__slug=team)
+        if cycle:
+            queryset = queryset.filter(team_object_q("session__day__meetup__cycle", cycle))
         if meetup:
             queryset = queryset.filter(session__day__meetup__slug=meetup)
         if area:
-            queryset = queryset.filter(priority_area__slug=area)
+            queryset = queryset.filter(team_object_q("priority_area", area))
         if text:
             queryset = queryset.filter(text__icontains=text)
         return queryset
@@ -91,6 +97,10 @@ class Outcome(VersionedModel):
                 violation_error_message="The text cannot be empty.",
             )
         ]
+
+    def clean(self):
+        super().clean()
+        check_area_of_the_meetup_team(self, "outcome_area_of_its_team")
 
     def __str__(self):
         first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
@@ -164,7 +174,7 @@ class Risk(Outcome):
 def outcome_prefetches():
     """Prefetches that load a session's outcomes with their priority area, in order."""
     return [
-        Prefetch(name, queryset=model.objects.select_related("priority_area"))
+        Prefetch(name, queryset=model.objects.select_related("priority_area__team"))
         for name, model in (
             ("decisions", Decision),
             ("action_items", ActionItem),

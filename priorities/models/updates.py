@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..enums import Delivery, Status
 from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel
+from .teams import check_area_of_the_meetup_team
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -71,7 +72,7 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def recent(self):
         """The most recently posted first, with what a feed entry shows: for feeds."""
-        return self.select_related("session__day__meetup", "priority_area").order_by(
+        return self.select_related("session__day__meetup__team", "priority_area__team").order_by(
             "-created_at", "-pk"
         )
 
@@ -148,6 +149,10 @@ class StatusUpdate(VersionedModel):
                 name="update_area_timeline_idx",
             ),
         ]
+
+    def clean(self):
+        super().clean()
+        check_area_of_the_meetup_team(self, "update_area_of_its_team")
 
     def __str__(self):
         return f"{self.priority_area}: {self.get_status_display()}"

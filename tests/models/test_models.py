@@ -138,7 +138,8 @@ def test_objects_link_to_their_pages():
     assert day.meetup.get_absolute_url() == f"/meetups/{day.meetup.slug}/"
     assert day.get_absolute_url() == f"/meetups/{day.meetup.slug}/days/{day.number}/"
     assert update.get_absolute_url() == f"{day.get_absolute_url()}#update-{update.pk}"
-    assert update.priority_area.get_absolute_url() == f"/priorities/{update.priority_area.slug}/"
+    area = update.priority_area
+    assert area.get_absolute_url() == f"/teams/openstack-nova/priorities/{area.slug}/"
 
 
 def test_day_reports_list_each_area_updates_in_session_order():
@@ -153,10 +154,10 @@ def test_day_reports_list_each_area_updates_in_session_order():
     assert report.latest == later
 
 
-def test_day_reports_include_active_areas_without_an_update():
+def test_day_reports_list_the_cycles_priorities_without_an_update_and_no_other_area():
     day = DayFactory()
     quiet = PriorityAreaFactory(name="Bugs")
-    PriorityAreaFactory(name="Retired", active=False)
+    PriorityAreaFactory(name="Not a Kilo priority", listed=False)
     [report] = day_contents(day).area_reports
     assert report.area == quiet
     assert report.latest is None
