@@ -31,8 +31,10 @@ from ..interchange.report_import import import_report
 from ..interchange.report_parser import MAX_REPORT_BYTES, ReportError, size_problem
 from ..models import Day, Meetup
 from ..models.locking import VersionConflict
+from ..models.teams import in_teams
 from .forms import OneLineField
 from .hardening import all_keys
+from .team_scope import editable_team_ids, in_scope, limit_to_teams
 
 
 class ReportImportForm(forms.Form):
@@ -54,6 +56,10 @@ class ReportImportForm(forms.Form):
         label="Create missing priority areas",
         help_text="Otherwise a priority area the database lacks is an error.",
     )
+
+    def __init__(self, *args, team_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_to_teams(self.fields["meetup"], team_ids)
 
     def clean(self):
         cleaned = super().clean()
@@ -93,11 +99,10 @@ class NotesImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 20, "cols": 100, "class": "vLargeTextField"}),
     )
 
-    def __init__(self, *args, day=None, **kwargs):
+    def __init__(self, *args, day=None, team_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
-        days = Day.objects.select_related("meetup").order_by(
-            "-meetup__start_date", "meetup_id", "number"
-        )
+        days = Day.objects.with_meetup().order_by("-meetup__start_date", "meetup_id", "number")
+        days = in_teams(days, team_ids)
         if day is not None:
             # Reached from a day: that day, whatever the request says.
             days = days.filter(pk=day.pk)
@@ -136,6 +141,9 @@ def preview_then_confirm(request, form, run):
     between is never undone unseen.
     """
     result = run(dry_run=True)
+    if not in_scope(request, result.day):
+        form.add_error(None, f"You may not edit the days of {result.day.meetup.team.name}.")
+        return None, None
     denied = sorted({str(c) for c in result.changes if not request.user.has_perm(c.permission)})
     if denied:
         form.add_error(None, "You may not: " + "; ".join(denied) + ".")
@@ -163,7 +171,7 @@ class DayToolsMixin:
 
     @admin.action(description="Download the Markdown report of the selected days")
     def download_reports(self, request, queryset):
-        days = list(queryset.select_related("meetup").order_by("meetup__slug", "number"))
+        days = list(queryset.with_meetup().order_by("meetup__slug", "number"))
         if len(days) == 1:
             response = HttpResponse(
                 day_report(days[0]), content_type="text/markdown; charset=utf-8"
@@ -202,7 +210,9 @@ class DayToolsMixin:
                 return redirect(reverse("admin:priorities_day_changelist"))
         fixed_day = day
         posted = request.method == "POST"
-        form = NotesImportForm(request.POST if posted else None, day=day)
+        form = NotesImportForm(
+            request.POST if posted else None, day=day, team_ids=editable_team_ids(request)
+        )
         preview, errors = None, []
         if posted and "edit" not in request.POST and form.is_valid():
             day = form.cleaned_data["day"]
@@ -248,7 +258,9 @@ class DayToolsMixin:
         """Upload a report, preview what it would change (a dry run), then confirm."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        form = ReportImportForm(request.POST or None, request.FILES or None)
+        form = ReportImportForm(
+            request.POST or None, request.FILES or None, team_ids=editable_team_ids(request)
+        )
         preview = None
         if request.method == "POST" and form.is_valid():
             run = partial(

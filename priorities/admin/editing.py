@@ -32,6 +32,7 @@ from .hardening import (
     SafeModelMultipleChoiceField,
     all_keys,
 )
+from .team_scope import TeamOfTheObjectMixin, TeamScopedMixin, in_scope
 
 
 class EditorTextMixin:
@@ -106,15 +107,22 @@ class StaleSafeInlineFormSet(BaseInlineFormSet):
                 )
 
 
-class EditorInlineMixin(CarriesVersionMixin):
-    """Rows edited inline: at most ``max_num`` of them, however many a damaged form claims."""
+class EditorInlineMixin(TeamScopedMixin, TeamOfTheObjectMixin, ShownValuesMixin):
+    """Rows edited inline: at most ``max_num`` of them, however many a damaged form claims,
+    each pointing only at its parent's team's objects (see ``team_scope``)."""
 
     max_num = 100
     formset = StaleSafeInlineFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", self.max_num)
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        self.limit_to_the_team_of(formset.form, obj)
+        return formset
+
+
+class VersionedInlineMixin(CarriesVersionMixin, EditorInlineMixin):
+    """Inline rows of a versioned model (``VersionedModel``): each carries its version."""
 
 
 class ObjectMissing(Exception):
@@ -154,7 +162,7 @@ def _delete_refusal(error):
     return "It cannot be deleted as things now stand. Nothing was deleted."
 
 
-class EditorAdmin(ShownValuesMixin, admin.ModelAdmin):
+class EditorAdmin(TeamScopedMixin, TeamOfTheObjectMixin, ShownValuesMixin, admin.ModelAdmin):
     """What every model page of the admin shares: saves that never lose anyone's work.
 
     Every post that writes runs in one transaction that first locks the object it edits (or
@@ -314,6 +322,9 @@ class EditorAdmin(ShownValuesMixin, admin.ModelAdmin):
             return failure_message(self.model, refused.error)
         return _delete_refusal(refused)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return self.limit_to_the_team_of(super().get_form(request, obj, change, **kwargs), obj)
+
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", self.form)
         return super().get_changelist_form(request, **kwargs)
@@ -420,13 +431,23 @@ class VersionedAdmin(CarriesVersionMixin, EditorAdmin, SimpleHistoryAdmin):
     # Restoring an earlier version (django-simple-history's "Revert").
 
     def has_restore_permission(self, request, object_id):
-        """Change history and the object itself; a deleted object needs the right to add."""
+        """Change history and the object itself; a deleted object needs the right to add, and
+        to have been of the editor's teams. An object of another team is not theirs at all."""
         if not self.has_change_history_permission(request):
             return False
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            return self.has_add_permission(request)
-        return self.has_change_permission(request, obj)
+        object_id = unquote(object_id)
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            return self.has_change_permission(request, obj)
+        by_key = {self.model._meta.pk.attname: object_id}
+        if self.model._default_manager.filter(**by_key).exists():
+            return False  # it exists, out of the editor's teams (get_object found nothing)
+        last = self.model.history.filter(**by_key).order_by("-history_id").first()
+        return (
+            last is not None
+            and self.has_add_permission(request)
+            and in_scope(request, last.instance)
+        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         history_model = self.model.history.model
@@ -445,6 +466,12 @@ class VersionedAdmin(CarriesVersionMixin, EditorAdmin, SimpleHistoryAdmin):
             return self.run_write(view, keys=[unquote(object_id)], missing_ok=True)
         except WriteFailed as failure:
             return self.kept_text_response(request, object_id, failure=failure.error)
+
+    def has_view_history_permission(self, request, obj=None):
+        return super().has_view_history_permission(request, obj) and in_scope(request, obj)
+
+    def has_change_history_permission(self, request, obj=None):
+        return super().has_change_history_permission(request, obj) and in_scope(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -2,10 +2,13 @@
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Prefetch
 
 from ..models import (
     ActionItem,
     Attendance,
+    Cycle,
+    CyclePriority,
     Day,
     Decision,
     Meetup,
@@ -14,7 +17,9 @@ from ..models import (
     Risk,
     Session,
     StatusUpdate,
+    Team,
 )
+from ..models.teams import in_teams
 from .day_tools import DayToolsMixin
 from .editing import (
     EditorAdmin,
@@ -22,11 +27,13 @@ from .editing import (
     ShownValuesMixin,
     StaleSafeInlineFormSet,
     VersionedAdmin,
+    VersionedInlineMixin,
 )
 from .forms import ShownValuesForm
+from .team_scope import editable_team_ids
 
 
-class DayInline(EditorInlineMixin, admin.TabularInline):
+class DayInline(VersionedInlineMixin, admin.TabularInline):
     model = Day
     fields = ["number", "date"]
     extra = 0
@@ -77,17 +84,56 @@ class AttendanceInline(ShownValuesMixin, admin.TabularInline):
         return formset
 
 
+class CycleInline(EditorInlineMixin, admin.TabularInline):
+    model = Cycle
+    fields = ["name", "slug", "start_date", "end_date"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Team)
+class TeamAdmin(EditorAdmin):
+    """A team, its cycles, and who may edit its data: the organisers' to set up."""
+
+    list_display = ["name", "slug", "mailing_list", "homepage"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["editors"]
+    inlines = [CycleInline]
+
+
+class CyclePriorityInline(EditorInlineMixin, admin.TabularInline):
+    """The cycle's priority list: one row an area, in order, with the cycle's leads of it."""
+
+    model = CyclePriority
+    fields = ["order", "area", "leads"]
+    autocomplete_fields = ["leads"]
+    extra = 0
+    verbose_name = "priority"
+
+
+@admin.register(Cycle)
+class CycleAdmin(EditorAdmin):
+    list_display = ["name", "team", "start_date", "end_date"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["team"]
+    search_fields = ["name", "team__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CyclePriorityInline]
+
+
 @admin.register(Meetup)
 class MeetupAdmin(EditorAdmin):
-    list_display = ["name", "project", "cycle", "location", "start_date", "end_date"]
-    list_filter = ["project", "cycle"]
-    search_fields = ["name", "project", "cycle", "location"]
+    list_display = ["name", "team", "cycle", "location", "start_date", "end_date"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["team", "cycle"]
+    search_fields = ["name", "team__name", "cycle__name", "location"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
     inlines = [DayInline, AttendanceInline]
 
 
-class SessionInline(EditorInlineMixin, admin.TabularInline):
+class SessionInline(VersionedInlineMixin, admin.TabularInline):
     model = Session
     fields = ["order", "title", "kind", "part_of_day", "start_time", "facilitator"]
     extra = 0
@@ -97,7 +143,7 @@ class SessionInline(EditorInlineMixin, admin.TabularInline):
 @admin.register(Day)
 class DayAdmin(DayToolsMixin, VersionedAdmin):
     list_display = ["__str__", "meetup", "number", "date"]
-    list_filter = ["meetup"]
+    list_filter = [("meetup", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["meetup"]
     search_fields = ["meetup__name", "summary"]
     autocomplete_fields = ["meetup"]
@@ -107,7 +153,7 @@ class DayAdmin(DayToolsMixin, VersionedAdmin):
     change_list_template = "admin/priorities/day/change_list.html"
 
 
-class StatusUpdateInline(EditorInlineMixin, admin.StackedInline):
+class StatusUpdateInline(VersionedInlineMixin, admin.StackedInline):
     model = StatusUpdate
     fields = [
         ("priority_area", "status"),
@@ -115,13 +161,11 @@ class StatusUpdateInline(EditorInlineMixin, admin.StackedInline):
         "body",
         ("reported_by", "delivery"),
     ]
-    autocomplete_fields = ["priority_area"]
     extra = 0
 
 
-class OutcomeInline(EditorInlineMixin, admin.TabularInline):
+class OutcomeInline(VersionedInlineMixin, admin.TabularInline):
     fields = ["order", "priority_area", "text"]
-    autocomplete_fields = ["priority_area"]
     extra = 0
 
 
@@ -161,7 +205,7 @@ class RecordsEditorMixin:
 @admin.register(Session)
 class SessionAdmin(RecordsEditorMixin, VersionedAdmin):
     list_display = ["title", "day", "kind", "part_of_day", "order"]
-    list_filter = ["day__meetup", "kind"]
+    list_filter = [("day__meetup", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["day__meetup"]
     search_fields = ["title", "notes", "day__meetup__name"]
     autocomplete_fields = ["day"]
@@ -170,33 +214,38 @@ class SessionAdmin(RecordsEditorMixin, VersionedAdmin):
 
 @admin.register(PriorityArea)
 class PriorityAreaAdmin(EditorAdmin):
-    list_display = ["name", "lead_names", "display_order", "active"]
-    list_editable = ["display_order", "active"]
-    list_filter = ["active"]
-    search_fields = ["name", "slug", "leads__name", "leads__irc_nick"]
+    list_display = ["name", "team", "cycle_names"]
+    list_filter = [("team", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["team"]
+    search_fields = ["name", "slug", "team__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["leads"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("leads")
+        return super().get_queryset(request).prefetch_related("cycles")
 
-    @admin.display(description="leads")
-    def lead_names(self, area):
-        return ", ".join(person.name for person in area.leads.all())
+    @admin.display(description="a priority of")
+    def cycle_names(self, area):
+        return ", ".join(cycle.name for cycle in area.cycles.all())
 
 
 @admin.register(Person)
 class PersonAdmin(EditorAdmin):
     list_display = ["name", "irc_nick", "affiliation", "areas_led"]
-    list_filter = [("led_areas", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "irc_nick", "affiliation"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("led_areas")
+        # People are everyone's; what they lead is shown for the editor's teams only.
+        led = in_teams(
+            CyclePriority.objects.select_related("area", "cycle"), editable_team_ids(request)
+        )
+        return super().get_queryset(request).prefetch_related(Prefetch("led_priorities", led))
 
     @admin.display(description="leads")
     def areas_led(self, person):
-        return ", ".join(area.name for area in person.led_areas.all())
+        return ", ".join(
+            f"{priority.area.name} ({priority.cycle.name})"
+            for priority in person.led_priorities.all()
+        )
 
 
 @admin.register(StatusUpdate)
@@ -211,10 +260,15 @@ class StatusUpdateAdmin(RecordsEditorMixin, VersionedAdmin):
         "saved_by",
         "updated_at",
     ]
-    list_filter = ["session__day__meetup", "priority_area", "status", "delivery"]
+    list_filter = [
+        ("session__day__meetup", admin.RelatedOnlyFieldListFilter),
+        ("priority_area", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "delivery",
+    ]
     list_select_related = ["priority_area", "session__day__meetup", "saved_by"]
     search_fields = ["headline", "body", "reported_by", "priority_area__name"]
-    autocomplete_fields = ["session", "priority_area"]
+    autocomplete_fields = ["session"]
     date_hierarchy = "session__day__date"
     readonly_fields = ["saved_by", "created_at", "updated_at"]
     fields = [
@@ -229,10 +283,13 @@ class StatusUpdateAdmin(RecordsEditorMixin, VersionedAdmin):
 
 class OutcomeAdmin(VersionedAdmin):
     list_display = ["__str__", "priority_area", "session"]
-    list_filter = ["session__day__meetup", "priority_area"]
+    list_filter = [
+        ("session__day__meetup", admin.RelatedOnlyFieldListFilter),
+        ("priority_area", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["priority_area", "session__day__meetup"]
     search_fields = ["text"]
-    autocomplete_fields = ["session", "priority_area"]
+    autocomplete_fields = ["session"]
 
 
 @admin.register(Decision)
