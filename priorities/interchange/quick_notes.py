@@ -327,7 +327,8 @@ def import_notes(day, text, *, session_title=None, user=None, dry_run=False, exp
     """
     if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
         raise NotesError([LineError(None, problem)])
-    plan = plan_notes(parse_notes(text), PriorityArea.objects.all())
+    # A "#topic Bugs" finds the meetup's team's Bugs, never another team's.
+    plan = plan_notes(parse_notes(text), PriorityArea.objects.filter(team=day.meetup.team_id))
     errors = list(plan.errors)
     title_line = plan.title_line if plan.title else None
     title = (session_title or "").strip() or plan.title or DEFAULT_TITLE

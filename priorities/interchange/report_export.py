@@ -18,7 +18,7 @@ so that no CommonMark renderer makes HTML, a link, emphasis or a task item of th
 The grammar, which the importer relies on::
 
     # <meetup name>: day <n>, <date>
-    - Meetup: <name> (`<slug>`)          - Project / Cycle / Location / Meetup dates / Date
+    - Meetup: <name> (`<slug>`)          - Team / Cycle / Location / Meetup dates / Date
     ## Summary                           block quote, or "_No summary._"
     ## Priority areas                    a glance table (derived, ignored on import), then
     ### <area name>                      per area with updates, in display order
@@ -119,9 +119,8 @@ def day_report(day):
     sessions = contents.sessions
 
     facts = [f"- Meetup: {inline_text(meetup.name)} (`{meetup.slug}`)"]
-    facts.append(f"- Project: {inline_text(meetup.project)}")
-    if meetup.cycle:
-        facts.append(f"- Cycle: {inline_text(meetup.cycle)}")
+    facts.append(f"- Team: {inline_text(meetup.team.name)} (`{meetup.team.slug}`)")
+    facts.append(f"- Cycle: {inline_text(meetup.cycle.name)} (`{meetup.cycle.slug}`)")
     if meetup.location:
         facts.append(f"- Location: {inline_text(meetup.location)}")
     facts.append(

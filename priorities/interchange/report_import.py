@@ -14,11 +14,26 @@ day whose report is byte-identical to the first.
 from django.db.models import Max
 from django.utils.text import slugify
 
-from ..models import ActionItem, Day, Decision, Meetup, PriorityArea, Risk, Session, StatusUpdate
+from ..models import (
+    ActionItem,
+    Cycle,
+    CyclePriority,
+    Day,
+    Decision,
+    Meetup,
+    PriorityArea,
+    Risk,
+    Session,
+    StatusUpdate,
+    Team,
+)
 from ..models.locking import lock_day
 from .importing import Change, ImportResult, apply, row_problem, save_row
 from .report_export import OUTCOME_SECTIONS
 from .report_parser import ReportError, parse_report
+
+#: The cycle of a meetup whose report, from before teams, named none.
+UNNAMED_CYCLE = "Unnamed cycle"
 
 OUTCOME_MODELS = dict(zip(OUTCOME_SECTIONS, (Decision, ActionItem, Risk), strict=True))
 OUTCOME_RELATIONS = dict(zip(OUTCOME_SECTIONS, ("decisions", "action_items", "risks"), strict=True))
@@ -48,6 +63,16 @@ def import_report(
     return apply(work, dry_run=dry_run, expected_digest=expected_digest)
 
 
+def free_slug(queryset, name, fallback="area"):
+    """A slug made from ``name`` that no row of ``queryset`` has yet."""
+    base = slugify(name)[:40] or fallback
+    slug, suffix = base, 1
+    while queryset.filter(slug=slug).exists():
+        suffix += 1
+        slug = f"{base}-{suffix}"
+    return slug
+
+
 class _Importer:
     def __init__(self, parsed, *, create_areas, user):
         self.parsed = parsed
@@ -58,21 +83,21 @@ class _Importer:
 
     def run(self, meetup_slug):
         parsed = self.parsed
-        meetup = Meetup.objects.filter(slug=meetup_slug).first()
+        meetup = Meetup.objects.select_related("team", "cycle").filter(slug=meetup_slug).first()
         if meetup is None:
-            meetup = Meetup(slug=meetup_slug)
+            team = self.find_or_create_team()
+            meetup = Meetup(slug=meetup_slug, team=team, cycle=self.find_or_create_cycle(team))
         self.save(
             meetup,
             parsed.facts_line,
             f"meetup {meetup_slug!r}",
             only_if_new=True,
             name=parsed.meetup_name,
-            project=parsed.project,
-            cycle=parsed.cycle,
             location=parsed.location,
             start_date=parsed.start_date,
             end_date=parsed.end_date,
         )
+        self.meetup = meetup
         day = Day.objects.filter(meetup=meetup, number=parsed.number).first()
         if day is None:
             day = Day(meetup=meetup, number=parsed.number)
@@ -123,33 +148,80 @@ class _Importer:
         self.changes.append(Change.of("delete", obj, label))
         obj.delete()
 
+    def find_or_create_team(self):
+        """The team the report names: by its slug, else (a report from before teams, which
+        gave a project's name only) by its name; created if the site has none such."""
+        parsed = self.parsed
+        teams = Team.objects.all()
+        team = (
+            teams.filter(slug=parsed.team_slug).first()
+            if parsed.team_slug
+            else teams.filter(name__iexact=parsed.team_name).first()
+        )
+        if team is None:
+            slug = parsed.team_slug or free_slug(Team.objects.all(), parsed.team_name, "team")
+            team = self.save(
+                Team(),
+                parsed.facts_line,
+                f"team {parsed.team_name!r}",
+                name=parsed.team_name,
+                slug=slug,
+            )
+        return team
+
+    def find_or_create_cycle(self, team):
+        """The team's cycle the report names (by slug, else by name; "Unnamed cycle" when a
+        report from before teams gave none); created if the team has none such."""
+        parsed = self.parsed
+        name = parsed.cycle_name or UNNAMED_CYCLE
+        cycles = team.cycles.all()
+        cycle = (
+            cycles.filter(slug=parsed.cycle_slug).first()
+            if parsed.cycle_slug
+            else cycles.filter(name__iexact=name).first()
+        )
+        if cycle is None:
+            slug = parsed.cycle_slug or free_slug(cycles, name, "cycle")
+            cycle = self.save(
+                Cycle(team=team),
+                parsed.facts_line,
+                f"cycle {name!r} of {team.name}",
+                name=name,
+                slug=slug,
+            )
+        return cycle
+
     def resolve_areas(self):
+        """The areas the report names, by name or slug, among the meetup's team's. With
+        ``create_areas`` a missing one is created in the team and appended to the meetup's
+        cycle's priority list, so that the day lists its areas in the report's order."""
         named = [(u.line, u.area) for u in self.parsed.updates]
         named += [(o.line, o.area) for s in self.parsed.sessions for o in s.outcomes if o.area]
         wanted = {name for _line, name in named}
-        for area in PriorityArea.objects.filter(name__in=wanted):
+        team_areas = PriorityArea.objects.filter(team=self.meetup.team_id)
+        for area in team_areas.filter(name__in=wanted):
             self.areas[area.name] = area
-        for area in PriorityArea.objects.filter(slug__in=wanted - set(self.areas)):
+        for area in team_areas.filter(slug__in=wanted - set(self.areas)):
             self.areas[area.slug] = area
-        next_order = PriorityArea.objects.aggregate(Max("display_order"))["display_order__max"] or 0
+        cycle = self.meetup.cycle
+        place = cycle.priority_list.aggregate(Max("order"))["order__max"] or 0
         for line, name in named:
             if name in self.areas:
                 continue
             if not self.create_areas:
                 raise ReportError(
-                    line, f"unknown priority area {name!r} (create it first, or use --create-areas)"
+                    line,
+                    f"{self.meetup.team.name} has no priority area {name!r} "
+                    "(create it first, or use --create-areas)",
                 )
-            next_order += 10
-            area = PriorityArea(name=name, slug=self.free_slug(name), display_order=next_order)
+            area = PriorityArea(team=self.meetup.team, name=name, slug=free_slug(team_areas, name))
             self.areas[name] = self.save(area, line, f"priority area {name!r}")
-
-    def free_slug(self, name):
-        base = slugify(name)[:90] or "area"
-        slug, suffix = base, 1
-        while PriorityArea.objects.filter(slug=slug).exists():
-            suffix += 1
-            slug = f"{base}-{suffix}"
-        return slug
+            place += 1
+            self.save(
+                CyclePriority(cycle=cycle, area=area, order=place),
+                line,
+                f"{name!r} in the {cycle.name} priority list",
+            )
 
     def import_sessions(self, day):
         existing = {session.title: session for session in day.sessions.all()}

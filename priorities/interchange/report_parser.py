@@ -37,7 +37,8 @@ def size_problem(size):
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _TITLE = re.compile(rf"^# (?P<name>.*): day (?P<number>\d+), (?P<date>{_DATE})$")
 _FACT = re.compile(r"^- (?P<key>[A-Za-z ]+): (?P<value>.*)$")
-_MEETUP = re.compile(r"^(?P<name>.*) \(`(?P<slug>[^`]+)`\)$")
+#: "<name> (`<slug>`)": how the report names a meetup, a team and a cycle.
+_NAMED = re.compile(r"^(?P<name>.*) \(`(?P<slug>[^`]+)`\)$")
 _MEETUP_DATES = re.compile(rf"^(?P<start>{_DATE}) to (?P<end>{_DATE})$")
 _DAY_DATE = re.compile(rf"^(?P<date>{_DATE}) \(day (?P<number>\d+)\)$")
 _REPORTED = re.compile(r"^(?P<delivery>in person|in writing)(?: by (?P<by>.*))?$")
@@ -100,8 +101,12 @@ class ParsedSession:
 class ParsedDay:
     meetup_name: str = ""
     meetup_slug: str = ""
-    project: str = ""
-    cycle: str = ""
+    team_name: str = ""
+    #: Empty in a report from before teams, which named its "Project" only.
+    team_slug: str = ""
+    cycle_name: str = ""
+    #: Empty in a report from before teams ("- Cycle: Kilo"), or that gave no cycle.
+    cycle_slug: str = ""
     location: str = ""
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
@@ -225,6 +230,28 @@ def _required(facts, key, lines, line):
     return facts[key]
 
 
+def _parse_team_and_cycle(parsed, facts, lines):
+    """``- Team: <name> (`<slug>`)`` and ``- Cycle: <name> (`<slug>`)``; a report from before
+    teams gives ``- Project: <name>`` and perhaps ``- Cycle: <name>``, without slugs."""
+    if "Team" in facts:
+        line, value = facts["Team"]
+        if not (team := _NAMED.match(value)):
+            raise lines.error("expected '- Team: <name> (`<slug>`)'", line)
+        parsed.team_name, parsed.team_slug = unescape_inline(team["name"]), team["slug"]
+    elif "Project" in facts:
+        parsed.team_name = unescape_inline(facts["Project"][1])
+    else:
+        raise lines.error("the report does not give '- Team: ...'", parsed.facts_line)
+    if "Cycle" in facts:
+        line, value = facts["Cycle"]
+        if cycle := _NAMED.match(value):
+            parsed.cycle_name, parsed.cycle_slug = unescape_inline(cycle["name"]), cycle["slug"]
+        elif parsed.team_slug:
+            raise lines.error("expected '- Cycle: <name> (`<slug>`)'", line)
+        else:
+            parsed.cycle_name = unescape_inline(value)
+
+
 def _refuse_unprintable(lines):
     """Refuse a character no field may hold, naming its line: one scan of the whole text."""
     for number, line in enumerate(lines.lines, start=1):
@@ -249,13 +276,12 @@ def parse_report(text):
     lines.take()
 
     parsed.facts_line = lines.number + 1
-    facts = lines.facts(["Meetup", "Project", "Cycle", "Location", "Meetup dates", "Date"])
+    facts = lines.facts(["Meetup", "Team", "Project", "Cycle", "Location", "Meetup dates", "Date"])
     line, value = _required(facts, "Meetup", lines, parsed.facts_line)
-    if not (meetup := _MEETUP.match(value)):
+    if not (meetup := _NAMED.match(value)):
         raise lines.error("expected '- Meetup: <name> (`<slug>`)'", line)
     parsed.meetup_name, parsed.meetup_slug = unescape_inline(meetup["name"]), meetup["slug"]
-    parsed.project = unescape_inline(_required(facts, "Project", lines, parsed.facts_line)[1])
-    parsed.cycle = unescape_inline(facts.get("Cycle", (0, ""))[1])
+    _parse_team_and_cycle(parsed, facts, lines)
     parsed.location = unescape_inline(facts.get("Location", (0, ""))[1])
     line, value = _required(facts, "Meetup dates", lines, parsed.facts_line)
     if not (dates := _MEETUP_DATES.match(value)):

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE")
 
     def handle(self, *args, meetup, number, output, **options):
-        day = Day.objects.select_related("meetup").filter(meetup__slug=meetup, number=number)
+        day = Day.objects.with_meetup().filter(meetup__slug=meetup, number=number)
         day = day.first()
         if day is None:
             raise CommandError(f"No day {number} in a meetup with the slug {meetup!r}.")

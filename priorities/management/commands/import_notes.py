@@ -61,7 +61,7 @@ class Command(BaseCommand):
             )
         if not Meetup.objects.filter(slug=slug).exists():
             raise CommandError(f'There is no meetup "{slug}".')
-        found = Day.objects.select_related("meetup").filter(meetup__slug=slug, number=int(number))
+        found = Day.objects.with_meetup().filter(meetup__slug=slug, number=int(number))
         if (day := found.first()) is None:
             raise CommandError(f'The meetup "{slug}" has no day {number}.')
         return day
