@@ -17,7 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .models import ActionItem, Meetup, PriorityArea, StatusUpdate
+from .models import ActionItem, Meetup, PriorityArea, StatusUpdate, Team
 from .rendering import render_markdown
 
 #: How many entries a feed holds.
@@ -82,7 +82,8 @@ class UpdatesFeed(BaseFeed):
         return StatusUpdate.objects.recent()[:FEED_SIZE]
 
     def item_title(self, item):
-        return f"{item.priority_area.name}: {item.get_status_display()}. {item.headline}"
+        team = item.priority_area.team.name
+        return f"{team} · {item.priority_area.name}: {item.get_status_display()}. {item.headline}"
 
     def item_description(self, item):
         where = format_html("<p>{}, {}</p>", item.session.day, item.session.title)
@@ -92,26 +93,50 @@ class UpdatesFeed(BaseFeed):
         return item.reported_by or None
 
     def item_categories(self, item):
-        return [item.priority_area.name, item.get_status_display()]
+        return [item.priority_area.team.name, item.priority_area.name, item.get_status_display()]
+
+
+class TeamFeed(UpdatesFeed):
+    """A team's status updates, every area's."""
+
+    def get_object(self, request, team):
+        return get_object_or_404(Team, slug=team)
+
+    def title(self, team):
+        return f"Meetup Notes: {team.name}"
+
+    def subtitle(self, team):
+        return f"Where {team.name}'s priority areas stand, as reported at its meetups."
+
+    def link(self, team):
+        return team.get_absolute_url()
+
+    def feed_url(self, team):
+        return reverse("priorities:team-feed", kwargs={"team": team.slug})
+
+    def items(self, team):
+        return StatusUpdate.objects.filter(priority_area__team=team).recent()[:FEED_SIZE]
 
 
 class PriorityAreaFeed(UpdatesFeed):
     """One priority area's status updates."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(PriorityArea, slug=slug)
+    def get_object(self, request, team, slug):
+        return get_object_or_404(
+            PriorityArea.objects.select_related("team"), team__slug=team, slug=slug
+        )
 
     def title(self, area):
-        return f"Meetup Notes: {area.name}"
+        return f"Meetup Notes: {area.team.name} · {area.name}"
 
     def subtitle(self, area):
-        return f"Status updates of the priority area {area.name}."
+        return f"Status updates of {area.team.name}'s priority area {area.name}."
 
     def link(self, area):
         return area.get_absolute_url()
 
     def feed_url(self, area):
-        return reverse("priorities:priority-feed", kwargs={"slug": area.slug})
+        return area.get_feed_url()
 
     def items(self, area):
         return StatusUpdate.objects.filter(priority_area=area).recent()[:FEED_SIZE]
@@ -150,4 +175,5 @@ class MeetupFeed(BaseFeed):
 
     def item_categories(self, item):
         kind = "Action item" if isinstance(item, ActionItem) else "Decision"
-        return [kind, item.priority_area.name] if item.priority_area else [kind]
+        team = item.session.day.meetup.team.name
+        return [team, kind, item.priority_area.name] if item.priority_area else [team, kind]

@@ -6,12 +6,71 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
 from .enums import Status
-from .models import Meetup, PriorityArea
+from .models import Cycle, Meetup, PriorityArea
 
 
-def _choices(model, empty_label):
-    """(slug, name) choices of every ``model`` object: one query, made once per form."""
-    return [("", empty_label), *model.objects.values_list("slug", "name")]
+def _choices(queryset, empty_label):
+    """(slug, name) choices of every object of ``queryset``: one query, made once per form."""
+    return [("", empty_label), *queryset.values_list("slug", "name")]
+
+
+class TeamObjectField(forms.ChoiceField):
+    """A choice of one of a team's objects (an area, a cycle), offered as ``team/slug``.
+
+    A bare ``slug`` is accepted too (every team's object of that slug): addresses made before
+    there were teams keep working.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bare_slugs = set()
+
+    def set_objects(self, rows, empty_label):
+        """``rows``: (team slug, team name, slug, name) of every object to offer."""
+        self.choices = [
+            ("", empty_label),
+            *((f"{team}/{slug}", f"{team_name} · {name}") for team, team_name, slug, name in rows),
+        ]
+        self.bare_slugs = {slug for _team, _team_name, slug, _name in rows}
+
+    def valid_value(self, value):
+        return value in self.bare_slugs or super().valid_value(value)
+
+
+def _team_rows(model):
+    return model.objects.order_by("team__name", "name").values_list(
+        "team__slug", "team__name", "slug", "name"
+    )
+
+
+def _chosen_team(data):
+    """The slug of the team the query string narrows to: its team, or its cycle's or area's."""
+    if team := data.get("team"):
+        return team
+    for name in ("cycle", "area"):
+        team, slash, _slug = str(data.get(name, "")).partition("/")
+        if slash and team:
+            return team
+    return None
+
+
+class TeamFiltersMixin:
+    """The team and cycle filters (one query for both: the teams are those with cycles)."""
+
+    def add_team_filters(self):
+        cycles = list(_team_rows(Cycle))
+        teams = dict.fromkeys((team, team_name) for team, team_name, _slug, _name in cycles)
+        self.fields["team"].choices = [("", "Any team"), *teams]
+        self.fields["cycle"].set_objects(cycles, "Any cycle")
+
+    def offered_meetups(self):
+        """Every team's meetups, or only the chosen team's once a team (or a team's cycle or
+        area, ``team/slug``) is chosen."""
+        meetups = Meetup.objects.all()
+        if not self.is_bound:
+            return meetups
+        chosen = _chosen_team(self.data)
+        return meetups.filter(team__slug=chosen) if chosen else meetups
 
 
 def _get_form_helper(*rows, button):
@@ -29,19 +88,23 @@ def _get_form_helper(*rows, button):
 
 
 class ListFilterForm(forms.Form):
-    """The filters the home page and a priority area's timeline take from the query string.
+    """The filters a priority area's timeline takes from the query string.
 
     Values are slugs and status values as they appear in URLs; anything else is a form error.
+    ``team``: offer only that team's meetups (an area's timeline); else every team's.
     """
 
     status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
     meetup = forms.ChoiceField(required=False)
 
     filter_button = "Filter"
+    #: The names of the filters, as ``filters()`` gives them.
+    filter_names = ("meetup", "status")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meetup"].choices = _choices(Meetup, "Any meetup")
+        self.team = team
+        self.fields["meetup"].choices = _choices(self.offered_meetups(), "Any meetup")
         self.helper = _get_form_helper(list(self.fields), button=self.filter_button)
 
     def filters(self):
@@ -49,14 +112,32 @@ class ListFilterForm(forms.Form):
         if self.is_bound:
             self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) or None for name in ("meetup", "status")}
+        return {name: data.get(name) or None for name in self.filter_names}
+
+    def offered_meetups(self):
+        return Meetup.objects.all() if self.team is None else self.team.meetups.all()
 
     @property
     def active(self):
         return any(self.filters().values())
 
 
-class SearchForm(ListFilterForm):
+class MeetupFilterForm(TeamFiltersMixin, ListFilterForm):
+    """The home page's filters: team, cycle, meetup and status."""
+
+    team = forms.ChoiceField(required=False)
+    cycle = TeamObjectField(required=False)
+
+    field_order = ["team", "cycle", "meetup", "status"]
+    filter_names = ("team", "cycle", "meetup", "status")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_team_filters()
+        self.helper = _get_form_helper(list(self.fields), button=self.filter_button)
+
+
+class SearchForm(TeamFiltersMixin, ListFilterForm):
     """What to search for, and where: meetup, priority area, status and a range of days."""
 
     q = forms.CharField(
@@ -66,7 +147,9 @@ class SearchForm(ListFilterForm):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. scheduler split"}),
         help_text='Words must all appear; use "quotes" for a phrase.',
     )
-    area = forms.ChoiceField(label="Priority area", required=False)
+    team = forms.ChoiceField(required=False)
+    cycle = TeamObjectField(required=False)
+    area = TeamObjectField(label="Priority area", required=False)
     since = forms.DateField(
         label="From",
         required=False,
@@ -78,15 +161,20 @@ class SearchForm(ListFilterForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    field_order = ["q", "meetup", "area", "status", "since", "until"]
+    field_order = ["q", "team", "cycle", "meetup", "area", "status", "since", "until"]
     filter_button = "Search"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = _choices(PriorityArea, "Any priority area")
+        self.add_team_filters()
+        self.fields["area"].set_objects(_team_rows(PriorityArea), "Any priority area")
         self.fields["status"].help_text = "Only status updates have a status."
         self.helper = _get_form_helper(
-            ["q"], ["meetup", "area", "status"], ["since", "until"], button=self.filter_button
+            ["q"],
+            ["team", "cycle", "meetup"],
+            ["area", "status"],
+            ["since", "until"],
+            button=self.filter_button,
         )
 
     def clean(self):
@@ -103,15 +191,15 @@ class SearchForm(ListFilterForm):
         data = self.cleaned_data
         arguments = {
             "text": data["q"],
-            **{name: data[name] or None for name in ("meetup", "area", "status")},
+            **{name: data[name] or None for name in ("team", "cycle", "meetup", "area", "status")},
             "since": data["since"],
             "until": data["until"],
         }
         return arguments if any(arguments.values()) else None
 
 
-class OutcomeFilterForm(forms.Form):
-    """The filters of the decision register: meetup, priority area and a piece of text.
+class OutcomeFilterForm(TeamFiltersMixin, forms.Form):
+    """The filters of the decision register: team, cycle, meetup, priority area and text.
 
     Like ``ListFilterForm``, an unknown slug or an invalid value is a form error, shown with the
     form and left out of the filters.
@@ -123,16 +211,20 @@ class OutcomeFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. devstack"}),
     )
+    team = forms.ChoiceField(required=False)
+    cycle = TeamObjectField(required=False)
     meetup = forms.ChoiceField(required=False)
-    area = forms.ChoiceField(label="Priority area", required=False)
+    area = TeamObjectField(label="Priority area", required=False)
 
     filter_button = "Filter"
+    filter_rows = (["q"], ["team", "cycle"], ["meetup", "area"])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meetup"].choices = _choices(Meetup, "Any meetup")
-        self.fields["area"].choices = _choices(PriorityArea, "Any priority area")
-        self.helper = _get_form_helper(["q"], ["meetup", "area"], button=self.filter_button)
+        self.add_team_filters()
+        self.fields["meetup"].choices = _choices(self.offered_meetups(), "Any meetup")
+        self.fields["area"].set_objects(_team_rows(PriorityArea), "Any priority area")
+        self.helper = _get_form_helper(*self.filter_rows, button=self.filter_button)
 
     def _valid_data(self):
         if self.is_bound:
@@ -143,6 +235,8 @@ class OutcomeFilterForm(forms.Form):
         """The keyword arguments of ``OutcomeQuerySet.filtered``: the valid filters only."""
         data = self._valid_data()
         return {
+            "team": data.get("team") or None,
+            "cycle": data.get("cycle") or None,
             "meetup": data.get("meetup") or None,
             "area": data.get("area") or None,
             "text": data.get("q") or None,
@@ -158,11 +252,7 @@ class ActionItemFilterForm(OutcomeFilterForm):
 
     done = forms.BooleanField(label="Include done items", required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _get_form_helper(
-            ["q"], ["meetup", "area"], ["done"], button=self.filter_button
-        )
+    filter_rows = (*OutcomeFilterForm.filter_rows, ["done"])
 
     @property
     def include_done(self):

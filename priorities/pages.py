@@ -5,10 +5,14 @@ The day page and the day report show ``day_contents(day)``; the meetup page show
 before (``StatusChange``): the previous day it was reported, or the previous meetup.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
 from .enums import STATUS_PROGRESS, Status, Trend
-from .models import PriorityArea, StatusUpdate, outcome_prefetches
+from .models import Cycle, CyclePriority, Day, PriorityArea, StatusUpdate, outcome_prefetches
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ class AreaReport:
 
     ``previous`` is the area's last update before the day (at an earlier day or meetup),
     ``change`` the day's status set against it. ``leads_absent`` is true when the day's
-    attendance is recorded, the area has leads, and none of them was in the room.
+    attendance is recorded, the area has leads this cycle, and none of them was in the room.
     """
 
     area: PriorityArea
@@ -99,6 +103,8 @@ class AreaReport:
     previous: StatusUpdate | None = None
     previous_when: str = ""
     change: StatusChange | None = None
+    #: The names of those who lead the area in the meetup's cycle.
+    leads: list = field(default_factory=list)
     leads_absent: bool = False
 
     @property
@@ -112,22 +118,53 @@ class DayContents:
     area_reports: list
 
 
+def listed_areas(meetup, reported_ids):
+    """The areas a page of ``meetup`` lists: its cycle's priorities in the cycle's order, then
+    any other area of its team reported there (``reported_ids``), by name. One query.
+
+    Each area is given the meetup's team, so that its address costs no query.
+    """
+    in_the_cycle = CyclePriority.objects.filter(cycle_id=meetup.cycle_id, area=OuterRef("pk"))
+    areas = list(
+        PriorityArea.objects.filter(Exists(in_the_cycle) | Q(pk__in=reported_ids))
+        .annotate(place=Subquery(in_the_cycle.values("order")[:1]))
+        .order_by(F("place").asc(nulls_last=True), "name", "pk")
+    )
+    for area in areas:
+        area.team = meetup.team
+    return areas
+
+
+def cycle_leads(cycle_id):
+    """{area id: [lead's name]}: who leads each area of the cycle's priority list. One query."""
+    leads = {}
+    rows = CyclePriority.leads.through.objects.filter(cyclepriority__cycle_id=cycle_id)
+    for area_id, name in rows.order_by("person__name").values_list(
+        "cyclepriority__area_id", "person__name"
+    ):
+        leads.setdefault(area_id, []).append(name)
+    return leads
+
+
 def day_contents(day):
     """What the day page and the report show: its sessions with their outcomes, and every
-    priority area reported on (or still active) with its updates in order.
+    priority area of the meetup's cycle (in the cycle's order), then any other area of the
+    team reported that day, with its updates in order.
 
     Each area report also says how the area's status moved since its last update before this
-    day, and whether any of its leads attended.
+    day (at an earlier day or meetup of the same team: areas are the team's own), and whether
+    any of its leads this cycle attended.
 
     Nine queries however large the day. Each session and area is loaded once and shared by
     its updates, rather than copied into every update by ``select_related``.
     """
+    meetup = day.meetup
     sessions = list(day.sessions.prefetch_related(*outcome_prefetches()))
     sessions_by_id = {session.pk: session for session in sessions}
     updates = list(StatusUpdate.objects.filter(session__day=day).in_day_order())
-    area_ids = {update.priority_area_id for update in updates}
-    areas = list(PriorityArea.objects.listed_with(area_ids).prefetch_related("leads"))
+    areas = listed_areas(meetup, {update.priority_area_id for update in updates})
     reports = {area.pk: AreaReport(area) for area in areas}
+    leads = cycle_leads(meetup.cycle_id)
     for update in updates:
         update.session = sessions_by_id[update.session_id]
         report = reports[update.priority_area_id]
@@ -137,7 +174,7 @@ def day_contents(day):
         report = reports[previous.priority_area_id]
         report.previous = previous
         report.previous_when = previous.session.day.described_from(day)
-    attendee_ids = set(day.attendances.order_by().values_list("person_id", flat=True))
+    attendee_names = set(day.attendances.order_by().values_list("person__name", flat=True))
     for report in reports.values():
         if report.latest is not None:
             status = Status(report.latest.status)
@@ -146,9 +183,9 @@ def day_contents(day):
                 if report.previous
                 else StatusChange(status)
             )
-        leads = report.area.leads.all()
+        report.leads = leads.get(report.area.pk, [])
         report.leads_absent = bool(
-            attendee_ids and leads and not any(lead.pk in attendee_ids for lead in leads)
+            attendee_names and report.leads and not attendee_names & set(report.leads)
         )
     return DayContents(sessions=sessions, area_reports=list(reports.values()))
 
@@ -156,8 +193,9 @@ def day_contents(day):
 def scoreboard(meetup, days):
     """One row per priority area: the status each area ended each of ``days`` with.
 
-    Areas appear if they are active or have any update at this meetup. Two queries, whatever
-    the number of updates.
+    The areas are the meetup's cycle's priorities and any other area of its team reported at
+    the meetup (see ``listed_areas``): a later cycle's list never changes it. Three queries,
+    whatever the number of updates.
     """
     latest = (
         StatusUpdate.objects.filter(session__day__meetup=meetup)
@@ -165,7 +203,7 @@ def scoreboard(meetup, days):
         .values_list("priority_area_id", "session__day_id", "status")
     )
     cells = {(area_id, day_id): status for area_id, day_id, status in latest}
-    areas = list(PriorityArea.objects.listed_with({area_id for area_id, _day_id in cells}))
+    areas = listed_areas(meetup, {area_id for area_id, _day_id in cells})
     before = {}
     if days:
         earlier = StatusUpdate.objects.latest_before(days[0].date, [area.pk for area in areas])
@@ -174,3 +212,140 @@ def scoreboard(meetup, days):
         ScoreboardRow(area, _scoreboard_cells(days, cells, area, before.get(area.pk)))
         for area in areas
     ]
+
+
+def with_latest_updates(areas):
+    """Give each of ``areas`` its ``latest_update`` (None if none), with its day and meetup.
+    One query: one index probe per area."""
+    latest = StatusUpdate.objects.latest_before(datetime.date.max, [area.pk for area in areas])
+    by_area = {update.priority_area_id: update for update in latest}
+    for area in areas:
+        area.latest_update = by_area.get(area.pk)
+    return areas
+
+
+def meetups_by_team(meetups):
+    """[(team, [meetup, ...])]: ``meetups`` (newest first) grouped by team, the team with the
+    newest meetup first."""
+    groups = {}
+    for meetup in meetups:
+        groups.setdefault(meetup.team_id, (meetup.team, []))[1].append(meetup)
+    return list(groups.values())
+
+
+@dataclass
+class ChartPoint:
+    day: Day
+    status: Status | None
+    x: int = 0
+    y: int = 0
+    #: Whether the point is the first day of a meetup after another: the chart marks the gap.
+    starts_meetup: bool = False
+
+    @property
+    def label(self):
+        """What the point says to a screen reader or on hover: "Nova mid-cycle, day 2: Blocked"."""
+        return f"{self.day}: {self.status.label if self.status else 'no update'}"
+
+
+@dataclass
+class ChartRow:
+    status: Status
+    y: int
+
+
+@dataclass
+class StatusChart:
+    """An area's status at the end of each day of a cycle's meetups, laid out for an SVG: one
+    column a day, one row a status, most advanced on top (``STATUS_PROGRESS``). Each row is
+    labelled with its status and each point carries the status's symbol, so the chart reads
+    without colour; the page also gives it as a table."""
+
+    cycle: object
+    points: list
+
+    STEP = 44  # px between days
+    ROW = 22  # px between statuses
+    LEFT = 136  # room for the status labels
+    TOP = 12
+    BOTTOM = 28  # room for the day labels
+
+    def __post_init__(self):
+        for index, point in enumerate(self.points):
+            point.x = self.LEFT + index * self.STEP + self.STEP // 2
+            point.starts_meetup = index > 0 and (
+                point.day.meetup_id != self.points[index - 1].day.meetup_id
+            )
+            if point.status is not None:
+                point.y = self._row_y(point.status)
+
+    def _row_y(self, status):
+        rank = len(STATUS_PROGRESS) - 1 - STATUS_PROGRESS[status]
+        return self.TOP + rank * self.ROW + self.ROW // 2
+
+    @property
+    def rows(self):
+        """One labelled row a status, the most advanced first."""
+        statuses = sorted(STATUS_PROGRESS, key=STATUS_PROGRESS.get, reverse=True)
+        return [ChartRow(status, self._row_y(status)) for status in statuses]
+
+    @property
+    def width(self):
+        return self.LEFT + max(len(self.points), 1) * self.STEP + 8
+
+    @property
+    def plot_bottom(self):
+        return self.TOP + len(STATUS_PROGRESS) * self.ROW
+
+    @property
+    def height(self):
+        return self.plot_bottom + self.BOTTOM
+
+    @property
+    def label_y(self):
+        return self.plot_bottom + 18
+
+    @property
+    def reported(self):
+        return [point for point in self.points if point.status is not None]
+
+    @property
+    def spans_meetups(self):
+        return any(point.starts_meetup for point in self.points)
+
+    @property
+    def path(self):
+        """The line joining the reported days, as SVG path data."""
+        return " ".join(
+            f"{'M' if index == 0 else 'L'}{point.x},{point.y}"
+            for index, point in enumerate(self.reported)
+        )
+
+
+def status_chart(area):
+    """The chart of ``area``'s status across its latest cycle (the cycle of its latest
+    update, else its team's current one), or None when that cycle has no days yet.
+
+    One query: the cycle's days, each with the status the area ended it with.
+    """
+    latest_cycle = (
+        StatusUpdate.objects.filter(priority_area=area)
+        .newest_first()
+        .values("session__day__meetup__cycle")[:1]
+    )
+    current_cycle = Cycle.objects.filter(team=area.team_id).values("pk")[:1]
+    ended_with = (
+        StatusUpdate.objects.filter(priority_area=area, session__day=OuterRef("pk"))
+        .newest_first()
+        .values("status")[:1]
+    )
+    days = list(
+        Day.objects.filter(meetup__cycle=Coalesce(Subquery(latest_cycle), Subquery(current_cycle)))
+        .select_related("meetup__cycle")
+        .annotate(status=Subquery(ended_with))
+        .order_by("date", "pk")
+    )
+    if not days:
+        return None
+    points = [ChartPoint(day, Status(day.status) if day.status else None) for day in days]
+    return StatusChart(days[0].meetup.cycle, points)

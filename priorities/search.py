@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 
 from .enums import Status
 from .models import ActionItem, Day, Decision, Risk, Session, StatusUpdate
+from .models.teams import team_object_q
 
 #: The text search configuration of the vectors, the queries and the GIN indexes.
 SEARCH_CONFIG = "english"
@@ -76,8 +77,8 @@ class Source:
     @property
     def related(self):
         """What a hit shows besides its text: its meetup (and priority area)."""
-        meetup = self.lookup("meetup")
-        return (meetup, "priority_area") if self.has_area else (meetup,)
+        meetup = self.lookup("meetup__team")
+        return (meetup, "priority_area__team") if self.has_area else (meetup,)
 
     def lookup(self, name):
         """A lookup on the day (``date``, ``meetup__slug``) from this model."""
@@ -300,10 +301,18 @@ class SearchResults:
 
     def _branch(self, source, *, ranked):
         queryset = source.model.objects.order_by()
+        if self.filters["team"]:
+            queryset = queryset.filter(
+                **{source.lookup("meetup__team__slug"): self.filters["team"]}
+            )
+        if self.filters["cycle"]:
+            queryset = queryset.filter(
+                team_object_q(source.lookup("meetup__cycle"), self.filters["cycle"])
+            )
         if self.filters["meetup"]:
             queryset = queryset.filter(**{source.lookup("meetup__slug"): self.filters["meetup"]})
         if self.filters["area"]:
-            queryset = queryset.filter(priority_area__slug=self.filters["area"])
+            queryset = queryset.filter(team_object_q("priority_area", self.filters["area"]))
         if self.filters["status"]:
             queryset = queryset.filter(status=self.filters["status"])
         if self.filters["since"]:
@@ -370,10 +379,13 @@ class SearchResults:
         return hits
 
 
-def search(text="", *, meetup=None, area=None, status=None, since=None, until=None):
+def search(
+    text="", *, team=None, cycle=None, meetup=None, area=None, status=None, since=None, until=None
+):
     """Everything said that matches ``text`` and the filters, best (or newest) first.
 
-    ``meetup`` and ``area`` are slugs, ``status`` a ``Status`` value, ``since`` and ``until``
+    ``team`` and ``meetup`` are slugs, ``cycle`` and ``area`` "team/slug" (or a bare slug: any
+    team's), ``status`` a ``Status`` value, ``since`` and ``until``
     dates of meetup days (inclusive). Text tied to no priority area (session notes, day
     summaries) is left out when filtering by area, and everything but status updates when
     filtering by status. Empty ``text`` lists everything the filters keep, newest first.
@@ -389,5 +401,13 @@ def search(text="", *, meetup=None, area=None, status=None, since=None, until=No
         for source in SOURCES
         if (source.has_area or not area) and (source.has_status or not status)
     ]
-    filters = {"meetup": meetup, "area": area, "status": status, "since": since, "until": until}
+    filters = {
+        "team": team,
+        "cycle": cycle,
+        "meetup": meetup,
+        "area": area,
+        "status": status,
+        "since": since,
+        "until": until,
+    }
     return SearchResults(matcher, sources, filters)

@@ -33,15 +33,29 @@ urlpatterns = [
         name="day-report",
     ),
     path("priorities/", views.PriorityAreaListView.as_view(), name="priority-list"),
+    path("teams/<slug:team>/", views.TeamDetailView.as_view(), name="team-detail"),
+    path("teams/<slug:team>/feed/", feeds.TeamFeed(), name="team-feed"),
     path(
-        "priorities/<slug:slug>/",
+        "teams/<slug:team>/priorities/<slug:slug>/",
         views.PriorityAreaDetailView.as_view(),
         name="priority-detail",
+    ),
+    path(
+        "teams/<slug:team>/priorities/<slug:slug>/feed/",
+        feeds.PriorityAreaFeed(),
+        name="priority-feed",
+    ),
+    # Addresses from before teams: a permanent redirect where they name one area.
+    path("priorities/<slug:slug>/", views.legacy_area_view, name="priority-legacy"),
+    path(
+        "priorities/<slug:slug>/feed/",
+        views.legacy_area_view,
+        {"feed": True},
+        name="priority-feed-legacy",
     ),
     path("search/", views.SearchView.as_view(), name="search"),
     path("decisions/", views.DecisionListView.as_view(), name="decision-list"),
     path("actions/", views.ActionItemListView.as_view(), name="action-list"),
     path("feeds/updates/", feeds.UpdatesFeed(), name="updates-feed"),
-    path("priorities/<slug:slug>/feed/", feeds.PriorityAreaFeed(), name="priority-feed"),
     path("meetups/<slug:slug>/feed/", feeds.MeetupFeed(), name="meetup-feed"),
 ]

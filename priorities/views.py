@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView, TemplateView
@@ -9,26 +9,41 @@ from django.views.generic import DetailView, ListView, TemplateView
 from meetup.pagecache.decorators import reader_page
 
 from .enums import Status
-from .forms import ActionItemFilterForm, ListFilterForm, OutcomeFilterForm, SearchForm
+from .forms import (
+    ActionItemFilterForm,
+    ListFilterForm,
+    MeetupFilterForm,
+    OutcomeFilterForm,
+    SearchForm,
+)
 from .interchange.report_export import day_report, report_filename
-from .models import ActionItem, Day, Decision, Meetup, PriorityArea, StatusUpdate
-from .pages import day_contents, scoreboard
+from .models import ActionItem, Cycle, Day, Decision, Meetup, PriorityArea, StatusUpdate, Team
+from .pages import (
+    cycle_leads,
+    day_contents,
+    meetups_by_team,
+    scoreboard,
+    status_chart,
+    with_latest_updates,
+)
 from .search import search
 
 
-@method_decorator(reader_page(query=ListFilterForm.base_fields), name="dispatch")
+@method_decorator(reader_page(query=MeetupFilterForm.base_fields), name="dispatch")
 class MeetupListView(ListView):
-    """The home page: every meetup, newest first, with its size."""
+    """The home page: every meetup, newest first within each team, with its size."""
 
     template_name = "priorities/meetup_list.html"
     context_object_name = "meetups"
 
     def get_queryset(self):
-        self.filter_form = ListFilterForm(self.request.GET or None)
-        return Meetup.objects.with_counts().filtered(**self.filter_form.filters())
+        self.filter_form = MeetupFilterForm(self.request.GET or None)
+        meetups = Meetup.objects.select_related("team", "cycle").with_counts()
+        return meetups.filtered(**self.filter_form.filters())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["teams"] = meetups_by_team(context["meetups"])
         context["filter_form"] = self.filter_form
         status = self.filter_form.filters()["status"]
         context["status_filter"] = Status(status) if status else None
@@ -43,7 +58,7 @@ class MeetupDetailView(DetailView):
     context_object_name = "meetup"
 
     def get_queryset(self):
-        return Meetup.objects.prefetch_related(
+        return Meetup.objects.select_related("team", "cycle").prefetch_related(
             Prefetch("days", queryset=Day.objects.with_update_counts().order_by("number"))
         )
 
@@ -64,7 +79,7 @@ class DayDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            Day.objects.select_related("meetup"),
+            Day.objects.with_meetup(),
             meetup__slug=self.kwargs["slug"],
             number=self.kwargs["number"],
         )
@@ -86,35 +101,71 @@ class DayDetailView(DetailView):
 
 @method_decorator(reader_page, name="dispatch")
 class PriorityAreaListView(ListView):
-    """Every priority area with its latest status."""
+    """Every team's priority areas with their latest status, team by team."""
 
     template_name = "priorities/priorityarea_list.html"
     context_object_name = "areas"
 
     def get_queryset(self):
-        return PriorityArea.objects.with_latest_update()
+        return PriorityArea.objects.select_related("team").order_by("team__name", "name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest_ids = [area.latest_update_id for area in context["areas"] if area.latest_update_id]
-        latest = StatusUpdate.objects.select_related("session__day__meetup").in_bulk(latest_ids)
-        for area in context["areas"]:
-            area.latest_update = latest.get(area.latest_update_id)
+        with_latest_updates(context["areas"])
+        return context
+
+
+@method_decorator(reader_page, name="dispatch")
+class TeamDetailView(DetailView):
+    """A team: its current cycle's priorities with their latest status, its cycles with their
+    priority lists, and its meetups."""
+
+    template_name = "priorities/team_detail.html"
+    context_object_name = "team"
+    slug_url_kwarg = "team"
+    queryset = Team.objects.prefetch_related(
+        Prefetch("cycles", queryset=Cycle.objects.with_priority_list())
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        team = self.object
+        for cycle in team.cycles.all():
+            for priority in cycle.priority_list.all():
+                priority.area.team = team  # its address costs no query
+        current = team.current_cycle
+        priorities = list(current.priority_list.all()) if current else []
+        with_latest_updates([priority.area for priority in priorities])
+        context.update(
+            current_cycle=current,
+            current_priorities=priorities,
+            meetups=team.meetups.select_related("cycle").with_counts(),
+        )
         return context
 
 
 @method_decorator(reader_page(query=[*ListFilterForm.base_fields, "page"]), name="dispatch")
 class PriorityAreaDetailView(DetailView):
-    """One area's timeline: every update across days and meetups, newest first."""
+    """One area's timeline: a chart of its status across its latest cycle, then every update
+    across days and meetups, newest first."""
 
     template_name = "priorities/priorityarea_detail.html"
     context_object_name = "area"
-    model = PriorityArea
     timeline_page_size = 50
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            PriorityArea.objects.select_related("team"),
+            team__slug=self.kwargs["team"],
+            slug=self.kwargs["slug"],
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filter_form = ListFilterForm(self.request.GET or None)
+        chart = status_chart(self.object)
+        context["chart"] = chart
+        context["leads"] = cycle_leads(chart.cycle.pk).get(self.object.pk, []) if chart else []
+        filter_form = ListFilterForm(self.request.GET or None, team=self.object.team)
         updates = StatusUpdate.objects.for_priority_area(self.object).filtered(
             **filter_form.filters()
         )
@@ -145,7 +196,7 @@ class SearchView(TemplateView):
 @reader_page
 def day_report_view(request, slug, number):
     """The day report as a Markdown download, built by ``interchange.report_export``."""
-    day = get_object_or_404(Day.objects.select_related("meetup"), meetup__slug=slug, number=number)
+    day = get_object_or_404(Day.objects.with_meetup(), meetup__slug=slug, number=number)
     response = HttpResponse(day_report(day), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=report_filename(day)
@@ -216,3 +267,15 @@ class ActionItemListView(_FilteredOutcomeListView):
             previous_owner = page.paginator.object_list.values_list("owner", flat=True)[index]
         context["continued_owner"] = previous_owner
         return context
+
+
+def legacy_area_view(request, slug, feed=False):
+    """``/priorities/<slug>/`` from before teams: a permanent redirect to the area's page (or
+    feed) when one team has an area of that slug, the choice when several do."""
+    areas = list(PriorityArea.objects.select_related("team").filter(slug=slug))
+    if not areas:
+        raise Http404("No priority area has this address.")
+    if len(areas) == 1:
+        area = areas[0]
+        return redirect(area.get_feed_url() if feed else area, permanent=True)
+    return render(request, "priorities/priorityarea_choice.html", {"areas": areas, "feed": feed})
