@@ -12,7 +12,7 @@ from django.db import transaction
 from benchmarks.timing import measure
 from priorities.interchange.report_export import day_report
 from priorities.interchange.report_import import import_report
-from priorities.models import Day, Meetup, PriorityArea, Session, StatusUpdate
+from priorities.models import Cycle, Day, Meetup, PriorityArea, Session, StatusUpdate, Team
 
 AREAS, SESSIONS, RUNS = 100, 10, 5
 
@@ -21,16 +21,21 @@ with transaction.atomic():
     Session.objects.filter(day__meetup__slug="timing").delete()
     Day.objects.filter(meetup__slug="timing").delete()
     Meetup.objects.filter(slug="timing").delete()
+    team = Team.objects.get_or_create(slug="timing", defaults={"name": "Timing team"})[0]
+    cycle = Cycle.objects.get_or_create(team=team, slug="timing", defaults={"name": "Timing"})[0]
     meetup = Meetup.objects.create(
         name="Timing meetup",
         slug="timing",
-        project="Nova",
+        team=team,
+        cycle=cycle,
         start_date=datetime.date(2015, 1, 26),
         end_date=datetime.date(2015, 1, 28),
     )
     day = Day.objects.create(meetup=meetup, number=1, date=meetup.start_date, summary="Summary.")
     areas = [
-        PriorityArea.objects.get_or_create(slug=f"timing-{i}", defaults={"name": f"Timing {i}"})[0]
+        PriorityArea.objects.get_or_create(
+            team=team, slug=f"timing-{i}", defaults={"name": f"Timing {i}"}
+        )[0]
         for i in range(AREAS)
     ]
     sessions = [

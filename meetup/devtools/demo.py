@@ -16,6 +16,8 @@ from priorities.enums import Delivery, PartOfDay, SessionKind, Status
 from priorities.models import (
     ActionItem,
     Attendance,
+    Cycle,
+    CyclePriority,
     Day,
     Decision,
     Meetup,
@@ -24,13 +26,30 @@ from priorities.models import (
     Risk,
     Session,
     StatusUpdate,
+    Team,
 )
+
+TEAM = {
+    "slug": "openstack-nova",
+    "name": "OpenStack Nova",
+    "description": (
+        "Nova is OpenStack's compute service: it runs the virtual machines and bare-metal "
+        "servers of a cloud."
+    ),
+    "homepage": "https://wiki.openstack.org/wiki/Nova",
+    "mailing_list": "openstack-dev@lists.openstack.org",
+}
+
+CYCLE = {
+    "slug": "kilo",
+    "name": "Kilo",
+    "start_date": datetime.date(2014, 10, 16),
+    "end_date": datetime.date(2015, 4, 30),
+}
 
 MEETUP = {
     "slug": "nova-kilo-midcycle",
     "name": "OpenStack Nova Kilo mid-cycle meetup",
-    "project": "OpenStack Nova",
-    "cycle": "Kilo",
     "location": "Palo Alto, California",
     "start_date": datetime.date(2015, 1, 26),
     "end_date": datetime.date(2015, 1, 28),
@@ -59,7 +78,8 @@ DAY = {
     ),
 }
 
-#: (slug, name, description), in display order.
+#: (slug, name, description): the Kilo priority list, in the order of nova-specs'
+#: ``priorities/kilo-priorities.rst``.
 PRIORITY_AREAS = (
     (
         "cells-v2",
@@ -111,22 +131,22 @@ PRIORITY_AREAS = (
     ),
 )
 
-#: Area slug -> its leads. The account names nobody, so people are named by their role.
+#: Area slug -> its Kilo leads, as nova-specs' priority list names them.
 LEADS = {
-    "cells-v2": ["Cells v2 lead"],
-    "objects": ["Nova Objects lead"],
-    "scheduler": ["Scheduler split lead"],
-    "api-v2-1": ["API v2.1 lead", "API v2.1 co-lead"],
-    "functional-testing": ["Functional testing lead"],
-    "neutron-migration": ["Neutron migration lead"],
-    "zero-downtime-upgrades": ["Upgrades lead"],
-    "bugs": ["Bugs lead"],
-    "test-infrastructure": ["Test infrastructure lead"],
+    "cells-v2": ["Andrew Laski"],
+    "objects": ["Dan Smith"],
+    "scheduler": ["Jay Pipes"],
+    "api-v2-1": ["Christopher Yeoh", "Ken'ichi Ohmichi"],
+    "functional-testing": ["Sean Dague"],
+    "neutron-migration": ["Mark McClain"],
+    "zero-downtime-upgrades": ["John Garbutt"],
+    "bugs": ["Sean Dague"],
+    "test-infrastructure": ["Matt Riedemann"],
 }
 
 #: "None of the principal movers on the v2.1 API was able to make the mid-cycle": every
 #: other lead gave their update in the room on day 1.
-ABSENT_ON_DAY_1 = {"API v2.1 lead", "API v2.1 co-lead"}
+ABSENT_ON_DAY_1 = {"Christopher Yeoh", "Ken'ichi Ohmichi"}
 
 STATUS_ROUND = 1
 WHITEBOARD = 2
@@ -194,7 +214,7 @@ STATUS_UPDATES = {
             "- Next: fix the disabled tests and switch cells back on in CI, so every new "
             "feature is checked against a cells deployment from the start."
         ),
-        "reported_by": "Cells v2 lead",
+        "reported_by": "Andrew Laski",
         "delivery": Delivery.IN_PERSON,
     },
     "objects": {
@@ -206,7 +226,7 @@ STATUS_UPDATES = {
             "unpicked before they fit the object model. Once that is done, flavor "
             "handling should be far easier to reason about."
         ),
-        "reported_by": "Nova Objects lead",
+        "reported_by": "Dan Smith",
         "delivery": Delivery.IN_PERSON,
     },
     "scheduler": {
@@ -218,7 +238,7 @@ STATUS_UPDATES = {
             "- First in line: the patch series that separates Service from Compute Node, "
             "because most of the later work builds on it."
         ),
-        "reported_by": "Scheduler split lead",
+        "reported_by": "Jay Pipes",
         "delivery": Delivery.IN_PERSON,
     },
     "api-v2-1": {
@@ -231,7 +251,7 @@ STATUS_UPDATES = {
             "- Integrating the tests is close to complete.\n"
             "- novaclient may not be ready to speak v2.1, which could hold things up."
         ),
-        "reported_by": "API v2.1 leads (on the shared etherpad)",
+        "reported_by": "Christopher Yeoh and Ken'ichi Ohmichi (on the shared etherpad)",
         "delivery": Delivery.IN_WRITING,
     },
     "functional-testing": {
@@ -243,7 +263,7 @@ STATUS_UPDATES = {
             "this cycle; the hope is that the patterns make functional tests much more "
             "common later on."
         ),
-        "reported_by": "Functional testing lead",
+        "reported_by": "Sean Dague",
         "delivery": Delivery.IN_PERSON,
     },
     "neutron-migration": {
@@ -255,7 +275,7 @@ STATUS_UPDATES = {
             "- devstack still runs nova-network although deployers are told to use "
             "Neutron. The room agreed to move devstack over to Neutron."
         ),
-        "reported_by": "nova-network migration lead",
+        "reported_by": "Mark McClain",
         "delivery": Delivery.IN_PERSON,
     },
     "zero-downtime-upgrades": {
@@ -268,7 +288,7 @@ STATUS_UPDATES = {
             "structures no longer needed at a later point (*contract*). The first patches "
             "do this successfully; much of the test suite still has to be adapted."
         ),
-        "reported_by": "Zero-downtime upgrades lead",
+        "reported_by": "John Garbutt",
         "delivery": Delivery.IN_PERSON,
     },
     "bugs": {
@@ -278,7 +298,7 @@ STATUS_UPDATES = {
             "Working down the bug count is a standing priority for the cycle. The account "
             "of this day records no detail of its update."
         ),
-        "reported_by": "Bugs lead",
+        "reported_by": "Sean Dague",
         "delivery": Delivery.IN_PERSON,
     },
     "test-infrastructure": {
@@ -288,7 +308,7 @@ STATUS_UPDATES = {
             "Improving the test infrastructure is a standing priority for the cycle. The "
             "account of this day records no detail of its update."
         ),
-        "reported_by": "Test infrastructure lead",
+        "reported_by": "Matt Riedemann",
         "delivery": Delivery.IN_PERSON,
     },
 }
@@ -371,7 +391,11 @@ def load_demo():
         return obj
 
     with transaction.atomic():
-        meetup_fields = dict(MEETUP)
+        team_fields = dict(TEAM)
+        team = upsert(Team, team_fields, slug=team_fields.pop("slug"))
+        cycle_fields = dict(CYCLE)
+        cycle = upsert(Cycle, cycle_fields, team=team, slug=cycle_fields.pop("slug"))
+        meetup_fields = {**MEETUP, "team": team, "cycle": cycle}
         meetup = upsert(Meetup, meetup_fields, slug=meetup_fields.pop("slug"))
 
         day = upsert(
@@ -381,19 +405,6 @@ def load_demo():
             number=DAY["number"],
         )
 
-        areas = {}
-        for position, (slug, name, description) in enumerate(PRIORITY_AREAS, start=1):
-            areas[slug] = upsert(
-                PriorityArea,
-                {
-                    "name": name,
-                    "description": description,
-                    "display_order": position * 10,
-                    "active": True,
-                },
-                slug=slug,
-            )
-
         def set_related(manager, objects):
             """Make a many-to-many relation the demo's again; count it as a row changed."""
             before = set(manager.values_list("pk", flat=True))
@@ -401,9 +412,14 @@ def load_demo():
                 manager.set(objects)
                 summary["updated" if before else "created"] += 1
 
-        for slug, names in LEADS.items():
-            people = [upsert(Person, {}, name=name) for name in names]
-            set_related(areas[slug].leads, people)
+        areas = {}
+        for place, (slug, name, description) in enumerate(PRIORITY_AREAS, start=1):
+            areas[slug] = upsert(
+                PriorityArea, {"name": name, "description": description}, team=team, slug=slug
+            )
+            priority = upsert(CyclePriority, {"order": place}, cycle=cycle, area=areas[slug])
+            people = [upsert(Person, {}, name=name) for name in LEADS[slug]]
+            set_related(priority.leads, people)
             for person in people:
                 attendance = upsert(Attendance, {}, meetup=meetup, person=person)
                 set_related(attendance.days, [] if person.name in ABSENT_ON_DAY_1 else [day])

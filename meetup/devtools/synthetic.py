@@ -10,6 +10,8 @@ from meetup.pagecache.models import ContentVersion
 from priorities.enums import Delivery, SessionKind, Status
 from priorities.models import (
     ActionItem,
+    Cycle,
+    CyclePriority,
     Day,
     Decision,
     Meetup,
@@ -17,6 +19,7 @@ from priorities.models import (
     Risk,
     Session,
     StatusUpdate,
+    Team,
 )
 
 BATCH = 2000
@@ -50,12 +53,16 @@ def _body(rng):
     return f"{_sentence(rng)}; {rng.choice(SUBJECTS)} comes next.\n\n{points}"
 
 
-def bench_areas(count):
+def bench_team():
+    team, _created = Team.objects.get_or_create(slug="bench-team", defaults={"name": "Bench team"})
+    return team
+
+
+def bench_areas(team, count):
     areas = []
     for index in range(count):
         area, _created = PriorityArea.objects.get_or_create(
-            slug=f"bench-area-{index + 1}",
-            defaults={"name": f"Bench area {index + 1}", "display_order": 1000 + index},
+            team=team, slug=f"bench-area-{index + 1}", defaults={"name": f"Bench area {index + 1}"}
         )
         areas.append(area)
     return areas
@@ -70,18 +77,29 @@ def seed(meetups, days, updates_per_day, areas=12, seed=0):
     the created meetups.
     """
     rng = random.Random(seed)  # noqa: S311 (synthetic text, not security)
-    area_list = bench_areas(areas)
+    team = bench_team()
+    area_list = bench_areas(team, areas)
     first = Meetup.objects.filter(slug__startswith="bench-").count() + 1
+    numbers = range(first, first + meetups)
+    cycles = Cycle.objects.bulk_create(
+        Cycle(team=team, name=f"Cycle {number}", slug=f"cycle-{number}") for number in numbers
+    )
+    cycles = list(Cycle.objects.filter(team=team, slug__in=[c.slug for c in cycles]))
+    CyclePriority.objects.bulk_create(
+        CyclePriority(cycle=cycle, area=area, order=place)
+        for cycle in cycles
+        for place, area in enumerate(area_list, start=1)
+    )
+    cycle_by_slug = {cycle.slug: cycle for cycle in cycles}
     created_meetups = []
-    for offset in range(meetups):
-        number = first + offset
+    for number in numbers:
         start = FIRST_DATE + datetime.timedelta(days=40 * number)
         created_meetups.append(
             Meetup(
                 name=f"Bench meetup {number}",
                 slug=f"bench-{number}",
-                project="OpenStack Nova",
-                cycle=f"Cycle {number}",
+                team=team,
+                cycle=cycle_by_slug[f"cycle-{number}"],
                 location="Benchmark City",
                 start_date=start,
                 end_date=start + datetime.timedelta(days=max(days - 1, 0)),
