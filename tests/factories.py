@@ -5,9 +5,43 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Max
 from django.test import Client
+from django.utils.text import slugify
 
 from priorities import enums, models
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    """The team (OpenStack Nova, as in the demo) unless a test names another: data built
+    without a team all lands in one, as it would on a one-team site."""
+
+    class Meta:
+        model = models.Team
+        django_get_or_create = ("slug",)
+
+    name = "OpenStack Nova"
+    slug = "openstack-nova"
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    """The team's Kilo cycle unless a test names another."""
+
+    class Meta:
+        model = models.Cycle
+        django_get_or_create = ("team", "slug")
+
+    team = factory.SubFactory(TeamFactory)
+    name = "Kilo"
+    slug = "kilo"
+    start_date = datetime.date(2014, 10, 16)
+    end_date = datetime.date(2015, 4, 30)
+
+
+def other_team(name="OpenStack Neutron", cycle="Liberty"):
+    """A second team with a cycle of its own: ``team, cycle = other_team()``."""
+    team = TeamFactory(name=name, slug=slugify(name))
+    return team, CycleFactory(team=team, name=cycle, slug=slugify(cycle))
 
 
 class MeetupFactory(factory.django.DjangoModelFactory):
@@ -16,8 +50,8 @@ class MeetupFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Test mid-cycle meetup {n}")
     slug = factory.Sequence(lambda n: f"test-meetup-{n}")
-    project = "OpenStack Nova"
-    cycle = "Kilo"
+    team = factory.SubFactory(TeamFactory)
+    cycle = factory.SubFactory(CycleFactory, team=factory.SelfAttribute("..team"))
     location = "Palo Alto, California"
     start_date = datetime.date(2015, 1, 26)
     end_date = datetime.date(2015, 1, 28)
@@ -47,12 +81,36 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
 
 class PriorityAreaFactory(factory.django.DjangoModelFactory):
+    """An area of the team, put at the end of the team's current cycle's priority list (the
+    Kilo cycle if the team has none; ``listed=False``: left out of it), led there by
+    ``leads=[person, ...]``."""
+
     class Meta:
         model = models.PriorityArea
+        skip_postgeneration_save = True
 
+    team = factory.SubFactory(TeamFactory)
     name = factory.Sequence(lambda n: f"Priority area {n}")
     slug = factory.Sequence(lambda n: f"priority-area-{n}")
-    display_order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def listed(area, create, extracted, **kwargs):
+        if create and extracted is not False:
+            cycle = area.team.cycles.first() or CycleFactory(team=area.team)
+            last = cycle.priority_list.aggregate(last=Max("order"))["last"] or 0
+            models.CyclePriority.objects.create(cycle=cycle, area=area, order=last + 1)
+
+    @factory.post_generation
+    def leads(area, create, extracted, **kwargs):
+        if create and extracted:
+            priority = area.cycle_priorities.order_by("-cycle__start_date").first()
+            priority.leads.add(*extracted)
+
+
+def priority_of(area, cycle=None):
+    """The area's place in ``cycle``'s priority list (by default its team's current cycle)."""
+    cycle = cycle or area.team.cycles.first()
+    return models.CyclePriority.objects.get(cycle=cycle, area=area)
 
 
 class StatusUpdateFactory(factory.django.DjangoModelFactory):
@@ -60,7 +118,9 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory):
         model = models.StatusUpdate
 
     session = factory.SubFactory(SessionFactory)
-    priority_area = factory.SubFactory(PriorityAreaFactory)
+    priority_area = factory.SubFactory(
+        PriorityAreaFactory, team=factory.SelfAttribute("..session.day.meetup.team")
+    )
     status = enums.Status.GOOD_PROGRESS
     headline = factory.Sequence(lambda n: f"Headline {n}")
     body = "Some *progress* was made."
@@ -167,7 +227,7 @@ def build_day(updates_per_area=1, areas=3, sessions=2, outcomes_per_session=1):
     area_list = PriorityAreaFactory.create_batch(areas)
     for position, area in enumerate(area_list):
         lead = PersonFactory()
-        area.leads.add(lead)
+        priority_of(area, day.meetup.cycle).leads.add(lead)
         AttendanceFactory(meetup=day.meetup, person=lead, days=[day] if position == 0 else [])
     for _ in range(updates_per_area):
         for order in range(sessions):

@@ -75,6 +75,19 @@ def _runs_script(url):
     return bool(_SCRIPT_SCHEME.match(_TAB_OR_NEWLINE.sub("", url.strip(_C0_OR_SPACE))))
 
 
+def _classes(element):
+    return set((element.get("class") or "").split())
+
+
+def _subtrees(root, chosen):
+    """The ids of every element in the subtrees whose root ``chosen(name, element)`` picks."""
+    ids = set()
+    for element in root.iter():
+        if isinstance(element.tag, str) and chosen(_local(element.tag), element):
+            ids.update(id(inner) for inner in element.iter())
+    return ids
+
+
 def executable_content(html, *, allow_styles=False, allow_svg=False):
     """Everything in ``html`` that could run script or restyle the page, one line each.
 
@@ -83,15 +96,24 @@ def executable_content(html, *, allow_styles=False, allow_svg=False):
     ``<base>``, ``<meta http-equiv>``, SVG animation) is listed, and so are ``<style>``
     elements and ``style`` attributes unless ``allow_styles``, and SVG or MathML unless
     ``allow_svg`` (Django's admin draws its icons with inline SVG; editors' text never may).
+    The site's own status chart (``<svg class="status-chart-svg">``, drawn on the server) is
+    expected, but never inside editors' rendered text.
     """
     found = []
-    for element in parse(html).iter():
+    root = parse(html)
+    ours = _subtrees(
+        root, lambda name, element: name == "svg" and _classes(element) == {"status-chart-svg"}
+    )
+    editors = _subtrees(root, lambda name, element: "markdown" in _classes(element))
+    for element in root.iter():
         tag = element.tag
         if not isinstance(tag, str):
             continue  # a comment
         name = _local(tag)
         where = f"<{name}>"
-        if not allow_svg and (tag.startswith((SVG, MATHML)) or name in {"svg", "math"}):
+        drawn_by_us = id(element) in ours and id(element) not in editors
+        foreign = tag.startswith((SVG, MATHML)) or name in {"svg", "math"}
+        if foreign and not allow_svg and not drawn_by_us:
             found.append(f"foreign content {where}")
         if name == "script":
             src = element.get("src", "")

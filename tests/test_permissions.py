@@ -1,4 +1,6 @@
-"""Who may open what: every URL of the site and the admin, as anonymous, Editor and superuser.
+"""Who may open what: every URL of the site and the admin, as anonymous, an Editor given no
+team (who edits every team's data), an Editor of team A (whose the data is), an Editor of team
+B, and a superuser.
 
 The URLs come from the URL resolver, so a new page cannot be forgotten: a URL this table does
 not know fails ``test_every_url_has_an_expectation`` until someone decides who may see it.
@@ -23,6 +25,7 @@ from priorities.models import (
     Risk,
     Session,
     StatusUpdate,
+    Team,
 )
 from tests.factories import (
     ActionItemFactory,
@@ -32,6 +35,7 @@ from tests.factories import (
     RiskFactory,
     StatusUpdateFactory,
     UserFactory,
+    other_team,
 )
 from tests.html import executable_content
 
@@ -39,7 +43,9 @@ from tests.html import executable_content
 pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 ANONYMOUS, EDITOR, SUPERUSER = "anonymous", "editor", "superuser"
-ROLES = [ANONYMOUS, EDITOR, SUPERUSER]
+EDITOR_A, EDITOR_B = "editor of team A", "editor of team B"
+ROLES = [ANONYMOUS, EDITOR, EDITOR_A, EDITOR_B, SUPERUSER]
+EDITORS = {EDITOR, EDITOR_A, EDITOR_B}
 
 #: The reader pages: everyone gets them.
 PUBLIC_PAGES = {
@@ -55,10 +61,16 @@ PUBLIC_PAGES = {
     "priorities:updates-feed",
     "priorities:priority-feed",
     "priorities:meetup-feed",
+    "priorities:team-detail",
+    "priorities:team-feed",
 }
+#: Addresses from before teams: a permanent redirect to the one area of that slug.
+LEGACY_PAGES = {"priorities:priority-legacy", "priorities:priority-feed-legacy"}
 
 #: What an Editor may do with each model of the admin (README, "Editing through the admin").
 EDITOR_RIGHTS = {
+    "priorities.team": {"view"},
+    "priorities.cycle": {"view"},
     "priorities.meetup": {"view"},
     "priorities.priorityarea": {"view"},
     "priorities.day": {"add", "change", "view"},
@@ -83,8 +95,9 @@ EDITOR_HISTORY = {
 
 LOGIN = "login"  # a redirect to the admin's login page
 SITE = "site"  # a redirect away from the admin, to the site
+MISSING = "missing"  # a redirect to the admin's index: "... doesn't exist. Perhaps it was deleted?"
 
-#: The admin's own pages: expected answer for anonymous, Editor, superuser.
+#: The admin's own pages: expected answer for anonymous, any Editor, superuser.
 ADMIN_PAGES = {
     "admin:index": (LOGIN, 200, 200),
     "admin:login": (200, 302, 302),
@@ -115,11 +128,42 @@ MODEL_PAGES = {
 }
 
 
+#: Models whose rows belong to a team (people and accounts are everyone's).
+TEAM_DATA = {
+    "priorities.team",
+    "priorities.cycle",
+    "priorities.meetup",
+    "priorities.priorityarea",
+    "priorities.day",
+    "priorities.session",
+    "priorities.statusupdate",
+    "priorities.decision",
+    "priorities.actionitem",
+    "priorities.risk",
+}
+
+
+def expected_for_another_teams_object(model, page):
+    """What an Editor of team B gets on a page of team A's object: never the object."""
+    rights = EDITOR_RIGHTS[model]
+    if page == "restore" or (page == "history" and model in EDITOR_HISTORY):
+        return 403  # history is looked up from the records, then refused
+    if page == "delete" and "delete" not in rights:
+        return 403
+    return MISSING  # not among the objects the editor may reach
+
+
 def expected_for_model_page(model, page, role):
     if role == ANONYMOUS:
         return LOGIN
     if role == SUPERUSER:
         return 302 if page == "redirect" else 200
+    if page == "notes" and role == EDITOR_B and model == "priorities.day:object":
+        return 302  # "That day does not exist (any more)": back to the list
+    model = model.removesuffix(":object")
+    object_page = page in {"change", "delete", "history", "restore"}
+    if role == EDITOR_B and model in TEAM_DATA and object_page:
+        return expected_for_another_teams_object(model, page)
     rights = EDITOR_RIGHTS[model]
     allowed = {
         "changelist": "view" in rights,
@@ -166,7 +210,8 @@ _OBJECT = re.compile(r"<path:object_id>|<id>|\(\[\^/\]\+\)")
 
 @pytest.fixture
 def site():
-    """One of everything, for the URLs to point at."""
+    """One of everything of team A, for the URLs to point at; team B has a cycle of its own."""
+    other_team()
     update = StatusUpdateFactory()
     update.headline = "Changed once, so there is history"
     update.save()
@@ -175,6 +220,8 @@ def site():
     ActionItemFactory(session=session)
     RiskFactory(session=session)
     return {
+        "priorities.team": session.day.meetup.team,
+        "priorities.cycle": session.day.meetup.cycle,
         "priorities.meetup": session.day.meetup,
         "priorities.day": session.day,
         "priorities.session": session,
@@ -198,11 +245,11 @@ def concrete_pages(site):
     )
     update = site["priorities.statusupdate"]
     for route, name in url_patterns():
-        if name in PUBLIC_PAGES:
+        if name in PUBLIC_PAGES | LEGACY_PAGES:
             url = "/" + route.replace("<day:number>", str(day.number)).replace(
                 "<slug:slug>", meetup.slug if route.startswith("meetups/") else area.slug
             )
-            yield Page(name, url)
+            yield Page(name, url.replace("<slug:team>", area.team.slug))
         elif name == "admin:app_list":
             yield Page(f"{name} auth", "/admin/auth/")
             yield Page(f"{name} priorities", "/admin/priorities/")
@@ -223,7 +270,9 @@ def concrete_pages(site):
             rest = rest.replace("([^/]+)", "<version>")
             page = MODEL_PAGES.get(rest, "?")
             url = "/" + route
-            if obj is not None:
+            if page == "notes" and "<object>" in rest:
+                model = f"{model}:object"  # a day's own quick notes page
+            if obj is not None and "<object>" in rest:
                 url = _OBJECT.sub(str(obj.pk), url, count=1)
                 if page == "restore":
                     url = url.replace("([^/]+)", str(obj.history.first().history_id))
@@ -237,8 +286,11 @@ def concrete_pages(site):
 def expected(page, role):
     if page.key in PUBLIC_PAGES:
         return 200
+    if page.key in LEGACY_PAGES:
+        return 301
     if page.key in ADMIN_PAGES:
-        return ADMIN_PAGES[page.key][ROLES.index(role)]
+        anonymous, editor, superuser = ADMIN_PAGES[page.key]
+        return {ANONYMOUS: anonymous, SUPERUSER: superuser}.get(role, editor)
     return expected_for_model_page(page.model, page.page, role)
 
 
@@ -246,26 +298,33 @@ def test_every_url_has_an_expectation(site):
     unknown = [
         page.key
         for page in concrete_pages(site)
-        if page.page == "?" or (page.model and page.model not in EDITOR_RIGHTS)
+        if page.page == "?"
+        or (page.model and page.model.removesuffix(":object") not in EDITOR_RIGHTS)
     ]
     assert unknown == [], "Add these URLs to the tables of tests/test_permissions.py"
 
 
 def client_for(role):
     client = Client()
-    if role == EDITOR:
-        client.force_login(EditorFactory())
+    if role in EDITORS:
+        editor = EditorFactory()
+        if role != EDITOR:
+            team = "openstack-nova" if role == EDITOR_A else "openstack-neutron"
+            editor.teams.add(Team.objects.get(slug=team))
+        client.force_login(editor)
     elif role == SUPERUSER:
         client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 
 
-def outcome(response, site_url_prefix="/admin/"):
+def outcome(response, page, site_url_prefix="/admin/"):
     """The answer in the terms of the tables: a status, or where a redirect goes."""
     if response.status_code == 302:
         location = response["Location"]
         if location.startswith(reverse("admin:login")):
             return LOGIN
+        if location == reverse("admin:index") and page.model:
+            return MISSING
         if not location.startswith(site_url_prefix):
             return SITE
     return response.status_code
@@ -277,7 +336,7 @@ def test_every_url_answers_each_role_as_the_tables_say(site, role):
     wrong = []
     for page in concrete_pages(site):
         response = client.get(page.url)
-        got = outcome(response)
+        got = outcome(response, page)
         if got != expected(page, role):
             wrong.append(f"{page.url} ({page.key}): expected {expected(page, role)}, got {got}")
         is_html = response.get("Content-Type", "").startswith("text/html")

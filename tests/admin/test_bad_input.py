@@ -24,6 +24,7 @@ from priorities.models import (
 from tests.corpora import HOSTILE_VALUES
 from tests.factories import (
     ActionItemFactory,
+    CycleFactory,
     DecisionFactory,
     PriorityAreaFactory,
     RiskFactory,
@@ -106,7 +107,8 @@ def admin_forms(client, site):
         Meetup: {
             "name": "New meetup",
             "slug": "new-meetup",
-            "project": "Nova",
+            "team": day.meetup.team_id,
+            "cycle": day.meetup.cycle_id,
             "start_date": "2015-07-21",
             "end_date": "2015-07-23",
         },
@@ -383,7 +385,8 @@ def test_a_day_outside_its_new_meetup_is_refused_when_added_with_it(organiser):
         **form_data(html),
         "name": "Liberty mid-cycle",
         "slug": "liberty-mid-cycle",
-        "project": "OpenStack Nova",
+        "team": CycleFactory().team_id,
+        "cycle": CycleFactory().pk,
         "start_date": "2015-07-21",
         "end_date": "2015-07-23",
     }
@@ -409,9 +412,16 @@ def test_duplicates_are_refused_with_a_message(organiser, site):
 
     url = reverse("admin:priorities_priorityarea_add")
     area = site[PriorityArea]
-    data = {**form_data(organiser.get(url).content), "name": "Other", "slug": area.slug}
+    data = {
+        **form_data(organiser.get(url).content),
+        "team": area.team_id,
+        "name": "Other",
+        "slug": area.slug,
+    }
     response = post_and_check(organiser, url, data)
-    assert any("with this Slug already exists" in m for m in errors_shown(response.content))
+    assert any(
+        "already has a priority area with this slug" in m for m in errors_shown(response.content)
+    )
 
     session_url = reverse("admin:priorities_session_change", args=[site[Session].pk])
     html = organiser.get(session_url).content

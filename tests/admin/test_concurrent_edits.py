@@ -18,12 +18,14 @@ from tests.factories import (
     ActionItemFactory,
     DayFactory,
     DecisionFactory,
+    PersonFactory,
     PriorityAreaFactory,
     RiskFactory,
     SessionFactory,
     StatusUpdateFactory,
     editor_browser,
     organiser_browser,
+    priority_of,
 )
 from tests.html import Opened, errors_shown, form_data, inline_row_template, text_of
 
@@ -261,19 +263,20 @@ def test_the_same_toggle_changed_on_two_stale_change_lists_is_refused():
     assert any("was saved" in m and "not saved" in m for m in errors_shown(refused.content))
 
 
-def test_a_priority_area_list_saved_from_a_stale_page_keeps_other_rows():
-    first, second = PriorityAreaFactory(display_order=1), PriorityAreaFactory(display_order=2)
-    url = reverse("admin:priorities_priorityarea_changelist")
+def test_a_priority_list_saved_from_a_stale_page_keeps_other_rows():
+    first, second = PriorityAreaFactory(), PriorityAreaFactory()
+    cycle = first.team.cycles.get()
+    url = reverse("admin:priorities_cycle_change", args=[cycle.pk])
     a, b = Opened(organiser_browser(), url), Opened(organiser_browser(), url)
-    rows = {a.data[f"form-{n}-id"]: n for n in range(2)}
-    assert a.save(**{f"form-{rows[str(first.pk)]}-display_order": "7"}).status_code == 302
+    row = {v: k.removesuffix("-id") for k, v in a.data.items() if k.endswith("-id")}
+    lead = PersonFactory()
+    assert a.save(**{f"{row[str(priority_of(first).pk)]}-order": "7"}).status_code == 302
 
-    assert b.save(**{f"form-{rows[str(second.pk)]}-active": []}).status_code == 302
+    saved = b.save(**{f"{row[str(priority_of(second).pk)]}-leads": [str(lead.pk)]})
 
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.display_order, first.active) == (7, True)
-    assert (second.display_order, second.active) == (2, False)
+    assert saved.status_code == 302, errors_shown(saved.content)
+    assert priority_of(first).order == 7
+    assert (priority_of(second).order, list(priority_of(second).leads.all())) == (2, [lead])
 
 
 # 4. Unique rules are database constraints, and losing a race to one is a message.

@@ -15,7 +15,17 @@ NOTE_TAKERS = 6
 
 
 def seed():
-    from priorities.models import ActionItem, Day, Meetup, PriorityArea, Session, StatusUpdate
+    from priorities.models import (
+        ActionItem,
+        Cycle,
+        CyclePriority,
+        Day,
+        Meetup,
+        PriorityArea,
+        Session,
+        StatusUpdate,
+        Team,
+    )
 
     users = get_user_model()
     editors = Group.objects.get(name="Editors")
@@ -23,11 +33,13 @@ def seed():
         user = users.objects.create_user(f"editor{n}", password=PASSWORD, is_staff=True)
         user.groups.add(editors)
     users.objects.create_superuser("organiser", password=PASSWORD)
+    team = Team.objects.create(name="OpenStack Nova", slug="openstack-nova")
+    cycle = Cycle.objects.create(team=team, name="Kilo", slug="kilo")
     meetup = Meetup.objects.create(
         name="Load meetup",
         slug="load",
-        project="OpenStack Nova",
-        cycle="Kilo",
+        team=team,
+        cycle=cycle,
         start_date=datetime.date(2015, 1, 26),
         end_date=datetime.date(2015, 1, 28),
     )
@@ -41,9 +53,11 @@ def seed():
     session = Session.objects.create(day=day, title="Morning status round", order=1, notes="-")
     Session.objects.create(day=other_day, title="Imported round", order=1, notes="-")
     areas = [
-        PriorityArea.objects.create(name=f"Area {n}", slug=f"area-{n}", display_order=n)
+        PriorityArea.objects.create(team=team, name=f"Area {n}", slug=f"area-{n}")
         for n in range(NOTE_TAKERS + 1)
     ]
+    for n, area in enumerate(areas, start=1):
+        CyclePriority.objects.create(cycle=cycle, area=area, order=n)
     updates = [
         StatusUpdate.objects.create(
             session=session, priority_area=area, status="started", headline=f"Area {n} opened"

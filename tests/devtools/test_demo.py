@@ -11,6 +11,7 @@ from priorities.enums import Delivery, Status
 from priorities.models import (
     CONTENT_MODELS,
     ActionItem,
+    Cycle,
     Day,
     Decision,
     Meetup,
@@ -58,8 +59,12 @@ def test_demo_creates_the_nova_kilo_midcycle_meetup():
 
     meetup = Meetup.objects.get(slug="nova-kilo-midcycle")
     assert meetup.name == "OpenStack Nova Kilo mid-cycle meetup"
-    assert meetup.project == "OpenStack Nova"
-    assert meetup.cycle == "Kilo"
+    assert (meetup.team.name, meetup.team.slug) == ("OpenStack Nova", "openstack-nova")
+    assert (meetup.cycle.name, meetup.cycle.slug, meetup.cycle.team) == (
+        "Kilo",
+        "kilo",
+        meetup.team,
+    )
     assert meetup.location == "Palo Alto, California"
     assert meetup.start_date == datetime.date(2015, 1, 26)
     assert meetup.end_date == datetime.date(2015, 1, 28)
@@ -78,10 +83,33 @@ def test_demo_has_day_one_with_a_summary():
 def test_demo_lists_the_nine_kilo_priority_areas_in_order():
     load_demo()
 
-    assert list(PriorityArea.objects.values_list("slug", "display_order")) == [
-        (slug, 10 * position) for position, slug in enumerate(EXPECTED_STATUSES, start=1)
-    ]
+    kilo = Cycle.objects.get(team__slug="openstack-nova", slug="kilo")
+    assert [(p.order, p.area.slug) for p in kilo.priority_list.all()] == list(
+        enumerate(EXPECTED_STATUSES, start=1)
+    )
     assert not PriorityArea.objects.filter(description="").exists()
+    assert set(PriorityArea.objects.values_list("team__slug", flat=True)) == {"openstack-nova"}
+
+
+def test_demo_names_the_leads_of_nova_specs_kilo_priority_list():
+    load_demo()
+
+    kilo = Cycle.objects.get(team__slug="openstack-nova", slug="kilo")
+    leads = {
+        priority.area.slug: [lead.name for lead in priority.leads.order_by("name")]
+        for priority in kilo.priority_list.all()
+    }
+    assert leads == {
+        "cells-v2": ["Andrew Laski"],
+        "objects": ["Dan Smith"],
+        "scheduler": ["Jay Pipes"],
+        "api-v2-1": ["Christopher Yeoh", "Ken'ichi Ohmichi"],
+        "functional-testing": ["Sean Dague"],
+        "neutron-migration": ["Mark McClain"],
+        "zero-downtime-upgrades": ["John Garbutt"],
+        "bugs": ["Sean Dague"],
+        "test-infrastructure": ["Matt Riedemann"],
+    }
 
 
 def test_day_one_reports_every_area_with_the_status_the_account_implies():

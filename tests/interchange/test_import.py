@@ -17,6 +17,9 @@ from priorities.interchange.report_import import import_report
 from priorities.interchange.report_parser import ReportError, parse_report
 from priorities.models import (
     ActionItem,
+    Attendance,
+    Cycle,
+    CyclePriority,
     Day,
     Decision,
     Meetup,
@@ -24,13 +27,28 @@ from priorities.models import (
     Risk,
     Session,
     StatusUpdate,
+    Team,
 )
 from priorities.validators import LABEL, ONE_LINE, validate_not_blank, validate_printable
 from tests.factories import EditorFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL_MODELS = [ActionItem, Decision, Risk, StatusUpdate, Session, Day, Meetup, PriorityArea]
+#: In an order they can be deleted in.
+ALL_MODELS = [
+    ActionItem,
+    Decision,
+    Risk,
+    StatusUpdate,
+    Session,
+    Attendance,
+    Day,
+    Meetup,
+    CyclePriority,
+    PriorityArea,
+    Cycle,
+    Team,
+]
 
 
 def empty_the_database():
@@ -39,7 +57,7 @@ def empty_the_database():
 
 
 def export(slug="nova-kilo-midcycle", number=1):
-    return day_report(Day.objects.select_related("meetup").get(meetup__slug=slug, number=number))
+    return day_report(Day.objects.with_meetup().get(meetup__slug=slug, number=number))
 
 
 @pytest.fixture
@@ -64,10 +82,15 @@ def test_a_dry_run_lists_the_changes_and_writes_nothing(demo_report, row_counts)
     result = import_report(demo_report, create_areas=True, dry_run=True)
     assert row_counts(ALL_MODELS) == dict.fromkeys(row_counts(ALL_MODELS), 0)
     listed = [str(change) for change in result.changes]
+    assert "create team 'OpenStack Nova'" in listed
+    assert "create cycle 'Kilo' of OpenStack Nova" in listed
     assert "create meetup 'nova-kilo-midcycle'" in listed
     assert "create priority area 'Cells v2'" in listed
+    assert "create 'Cells v2' in the Kilo priority list" in listed
     assert "create session 'Morning status round'" in listed
-    assert len(listed) == 28
+    # The team, its cycle, the meetup and day, 9 areas in the cycle's list, 3 sessions,
+    # 9 updates and 5 outcomes.
+    assert len(listed) == 39
 
 
 def test_an_edited_report_updates_only_what_changed(demo_report):
@@ -94,10 +117,12 @@ def test_outcomes_and_sessions_missing_from_the_report_are_deleted(demo_report):
 
 
 def test_a_report_can_be_imported_into_another_meetup(demo_report):
+    nova = Team.objects.get(slug="openstack-nova")
     other = Meetup.objects.create(
         name="Copy",
         slug="copy",
-        project="Nova",
+        team=nova,
+        cycle=nova.cycles.get(slug="kilo"),
         start_date=datetime.date(2015, 1, 1),
         end_date=datetime.date(2015, 1, 31),
     )
@@ -118,7 +143,7 @@ def test_an_unknown_area_is_an_error_naming_its_line(demo_report, row_counts):
         import_report(demo_report)
     line = demo_report.split("\n").index("#### Morning status round") + 1
     assert error.value.line == line
-    assert "unknown priority area 'Cells v2'" in str(error.value)
+    assert "OpenStack Nova has no priority area 'Cells v2'" in str(error.value)
     assert row_counts(ALL_MODELS) == dict.fromkeys(row_counts(ALL_MODELS), 0)
 
 
@@ -126,7 +151,7 @@ def test_an_error_late_in_the_file_changes_nothing(demo_report, row_counts):
     empty_the_database()
     too_long = "x" * 201
     last_headline = "- Headline: Standing priority for Kilo; no detail recorded today"
-    last_reporter = "- Reported: in person by Test infrastructure lead"
+    last_reporter = "- Reported: in person by Matt Riedemann"
     broken = demo_report.replace(
         f"{last_headline}\n{last_reporter}", f"- Headline: {too_long}\n{last_reporter}"
     )
@@ -153,7 +178,9 @@ def line_of(text, fragment):
     ("change", "line", "message"),
     [
         (("# OpenStack", "OpenStack"), 1, "expected the title"),
-        (("- Project: OpenStack Nova\n", ""), 3, "does not give '- Project"),
+        (("- Team: OpenStack Nova (`openstack-nova`)\n", ""), 3, "does not give '- Team"),
+        (("- Team: OpenStack Nova (`openstack-nova`)", "- Team: OpenStack Nova"), 4, "- Team: <"),
+        (("- Cycle: Kilo (`kilo`)", "- Cycle: Kilo"), 5, "expected '- Cycle: <name> (`<slug>`)'"),
         (("- Date: 2015-01-26 (day 1)", "- Date: 2015-01-27 (day 1)"), 1, "different days"),
         (("- Meetup dates: 2015-01-26", "- Meetup dates: 2015-13-26"), None, "is not a date"),
         (("## Summary", "## Résumé"), None, "the Summary section"),
@@ -208,7 +235,7 @@ class TestImportCommand:
         stdout = io.StringIO()
         call_command("import_day", str(path), "--create-areas", stdout=stdout)
         assert "create session 'Morning status round'" in stdout.getvalue()
-        assert "Changed 28 record(s)" in stdout.getvalue()
+        assert "Changed 39 record(s)" in stdout.getvalue()
         assert export() == demo_report
 
     def test_dry_run_writes_nothing(self, demo_report, tmp_path):
@@ -217,7 +244,7 @@ class TestImportCommand:
         path.write_text(demo_report, encoding="utf-8")
         stdout = io.StringIO()
         call_command("import_day", str(path), "--create-areas", "--dry-run", stdout=stdout)
-        assert "Would change 28 record(s)" in stdout.getvalue()
+        assert "Would change 39 record(s)" in stdout.getvalue()
         assert not Meetup.objects.exists()
 
     def test_errors_name_the_file_and_line(self, demo_report, tmp_path):
@@ -383,11 +410,15 @@ label = st.text(
 
 @st.composite
 def generated_days(draw):
+    team = Team.objects.create(name=draw(single_line), slug="generated-team")
+    cycle = Cycle.objects.create(
+        team=team, name=draw(st.sampled_from(["Kilo", " # ", "*Liberty*"])), slug="generated"
+    )
     meetup = Meetup.objects.create(
         name=draw(single_line),
         slug="generated",
-        project=draw(single_line),
-        cycle=draw(st.sampled_from(["", "Kilo", " # "])),
+        team=team,
+        cycle=cycle,
         location=draw(st.one_of(st.just(""), single_line)),
         start_date=datetime.date(2015, 1, 26),
         end_date=datetime.date(2015, 1, 28),
@@ -399,9 +430,13 @@ def generated_days(draw):
     day.save()
     area_names = draw(st.lists(label, min_size=1, max_size=4, unique_by=str.strip))
     areas = [
-        PriorityArea.objects.create(name=name, slug=f"area-{index}", display_order=index)
+        PriorityArea.objects.create(team=team, name=name, slug=f"area-{index}")
         for index, name in enumerate(area_names)
     ]
+    # Some areas in the cycle's priority list, in any order; the others follow by name.
+    listed = draw(st.permutations(areas))[: draw(st.integers(0, len(areas)))]
+    for order, area in enumerate(listed, start=1):
+        CyclePriority.objects.create(cycle=cycle, area=area, order=order)
     titles = draw(st.lists(single_line, min_size=0, max_size=3, unique=True))
     for order, title in enumerate(titles, start=1):
         session = Session.objects.create(
@@ -454,7 +489,9 @@ def snapshot(day):
     """What a day holds, in the form the report promises to keep."""
     sessions = day.sessions.all()
     return {
-        "meetup": (day.meetup.slug, as_one_line(day.meetup.name), as_one_line(day.meetup.project)),
+        "meetup": (day.meetup.slug, as_one_line(day.meetup.name)),
+        "team": (day.meetup.team.slug, day.meetup.team.name),
+        "cycle": (day.meetup.cycle.slug, day.meetup.cycle.name),
         "day": (day.number, day.date, as_markdown_lines(day.summary)),
         "sessions": [
             (
@@ -506,7 +543,7 @@ class TestRoundTripProperty(HypothesisTestCase):
         original = snapshot(day)
         empty_the_database()
         imported = import_report(first, create_areas=True).day
-        second = day_report(Day.objects.select_related("meetup").get(pk=imported.pk))
+        second = day_report(Day.objects.with_meetup().get(pk=imported.pk))
         assert second == first
         assert snapshot(imported) == original
         assert import_report(first).changes == []

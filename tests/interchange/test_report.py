@@ -60,7 +60,10 @@ def test_demo_report_lists_statuses_by_label_and_action_items_as_tasks(demo_day)
     report = day_report(demo_day)
     assert "- Status: Slow progress" in report
     assert "- Status: Needs code review" in report
-    assert "- Reported: in writing by API v2.1 leads (on the shared etherpad)" in report
+    assert (
+        "- Reported: in writing by Christopher Yeoh and Ken'ichi Ohmichi (on the shared etherpad)"
+        in report
+    )
     assert "- [ ] **Scheduler sub-team** [Scheduler split]: Land the patch series" in report
     assert "2015-01-26" in report
     assert report.endswith("\n")
@@ -119,7 +122,7 @@ def test_report_costs_a_fixed_number_of_queries(django_assert_num_queries):
     small = build_day(updates_per_area=1)
     large = build_day(updates_per_area=10, outcomes_per_session=3)
     for day in (small, large):
-        day = Day.objects.select_related("meetup").get(pk=day.pk)
+        day = Day.objects.with_meetup().get(pk=day.pk)
         with django_assert_num_queries(9):
             day_report(day)
 

@@ -79,11 +79,14 @@ def test_updates_feed_lists_every_update_newest_first(client):
     first, second = entries(feed)
     assert first["id"] == first["link"] == f"{BASE}{newer.get_absolute_url()}"
     assert first["link"].endswith(f"#{newer.anchor}")
-    assert first["title"] == f"{newer.priority_area.name}: Good progress. Objects landed"
+    assert (
+        first["title"]
+        == f"OpenStack Nova · {newer.priority_area.name}: Good progress. Objects landed"
+    )
     assert "<strong>Done</strong>" in first["summary"]
     assert second["id"] == f"{BASE}{older.get_absolute_url()}"
-    assert second["title"] == "Cells v2: Started. Cells started"
-    assert second["categories"] == ["Cells v2", "Started"]
+    assert second["title"] == "OpenStack Nova · Cells v2: Started. Cells started"
+    assert second["categories"] == ["OpenStack Nova", "Cells v2", "Started"]
     newer.refresh_from_db()
     assert first["updated"] == newer.updated_at
     assert first["published"] == newer.created_at
@@ -126,13 +129,12 @@ def test_priority_area_feed_holds_that_area_only(client):
     area = PriorityAreaFactory(name="Scheduler split", slug="scheduler-split")
     mine = StatusUpdateFactory(priority_area=area, status=Status.NEEDS_REVIEW, headline="Review")
     StatusUpdateFactory(headline="Another area")
-    url = reverse("priorities:priority-feed", kwargs={"slug": "scheduler-split"})
-    feed, links = get_feed(client, url)
-    assert feed.find(f"{ATOM}title").text == "Meetup Notes: Scheduler split"
+    feed, links = get_feed(client, area.get_feed_url())
+    assert feed.find(f"{ATOM}title").text == "Meetup Notes: OpenStack Nova · Scheduler split"
     assert feed.find(f"{ATOM}id").text == links["alternate"] == f"{BASE}{area.get_absolute_url()}"
     [entry] = entries(feed)
     assert entry["id"] == f"{BASE}{mine.get_absolute_url()}"
-    assert entry["title"] == "Scheduler split: Needs code review. Review"
+    assert entry["title"] == "OpenStack Nova · Scheduler split: Needs code review. Review"
 
 
 def test_meetup_feed_holds_its_decisions_and_action_items(client):
@@ -151,12 +153,12 @@ def test_meetup_feed_holds_its_decisions_and_action_items(client):
     first, second = entries(feed)
     assert first["id"] == first["link"] == f"{BASE}{action.get_absolute_url()}"
     assert first["title"] == "Action item for Sean (done): Write the patch"
-    assert first["categories"] == ["Action item"]
+    assert first["categories"] == ["OpenStack Nova", "Action item"]
     assert second["id"] == f"{BASE}{decision.get_absolute_url()}"
     assert second["link"].endswith(f"#{decision.anchor}")
     assert second["title"] == "Decision: devstack moves to **Neutron**"
     assert "<strong>Neutron</strong>" in second["summary"]
-    assert second["categories"] == ["Decision", "Neutron migration"]
+    assert second["categories"] == ["OpenStack Nova", "Decision", "Neutron migration"]
 
 
 def test_long_outcomes_get_a_short_title(client):
@@ -166,7 +168,15 @@ def test_long_outcomes_get_a_short_title(client):
     assert entry["title"] == "Decision: " + "word " * 19 + "word…"
 
 
-@pytest.mark.parametrize("url", ["/priorities/no-such-area/feed/", "/meetups/no-such-meetup/feed/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/priorities/no-such-area/feed/",
+        "/teams/openstack-nova/priorities/no-such-area/feed/",
+        "/teams/no-such-team/feed/",
+        "/meetups/no-such-meetup/feed/",
+    ],
+)
 def test_feeds_of_unknown_things_answer_404(client, url):
     assert client.get(url).status_code == 404
 
@@ -177,14 +187,17 @@ def feed_urls():
     ActionItemFactory(session=update.session)
     return {
         "updates": reverse("priorities:updates-feed"),
-        "area": reverse("priorities:priority-feed", kwargs={"slug": update.priority_area.slug}),
+        "area": update.priority_area.get_feed_url(),
+        "team": reverse("priorities:team-feed", args=[update.priority_area.team.slug]),
         "meetup": reverse(
             "priorities:meetup-feed", kwargs={"slug": update.session.day.meetup.slug}
         ),
     }, update
 
 
-@pytest.mark.parametrize(("feed", "queries"), [("updates", 1), ("area", 2), ("meetup", 3)])
+@pytest.mark.parametrize(
+    ("feed", "queries"), [("updates", 1), ("area", 2), ("team", 2), ("meetup", 3)]
+)
 def test_feed_query_counts_do_not_grow(client, feed, queries):
     urls, update = feed_urls()
     counts = []

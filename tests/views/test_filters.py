@@ -107,7 +107,7 @@ def test_timeline_pages_keep_the_filters(client):
 
 def test_filtered_timeline_costs_the_same_queries(client, django_assert_num_queries, timeline):
     area, _updates = timeline
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(area.get_absolute_url(), {"status": "blocked", "meetup": "kilo"})
 
 
@@ -151,5 +151,5 @@ def test_home_invalid_filters_are_form_errors(client, timeline, params):
 
 
 def test_filtered_home_costs_the_same_queries(client, django_assert_num_queries, timeline):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("priorities:meetup-list"), {"status": "blocked", "meetup": "kilo"})

@@ -140,11 +140,13 @@ def test_decision_register_combines_filters(client, meetups, areas):
     DecisionFactory(
         session__day=meetups["kilo-1"], priority_area=areas["cells"], text="Something else."
     )
-    response = client.get(DECISIONS, {"meetup": "kilo", "area": "cells", "q": "one api"})
+    response = client.get(
+        DECISIONS, {"meetup": "kilo", "area": "openstack-nova/cells", "q": "one api"}
+    )
     assert shown(response, "decisions") == [wanted]
     content = response.content.decode()
     assert '<option value="kilo" selected>' in content
-    assert '<option value="cells" selected>' in content
+    assert '<option value="openstack-nova/cells" selected>' in content
 
 
 def test_decision_register_says_when_nothing_matches(client, meetups):
@@ -395,12 +397,17 @@ def build_outcomes(meetup_count, days_per_meetup=2, per_session=2):
 
 @pytest.mark.parametrize(
     ("url", "params", "queries"),
-    # The content version, the meetup and area choices of the form, the count, the page.
+    # The content version, the team and cycle, meetup and area choices of the form, the
+    # count, the page.
     [
-        (DECISIONS, {}, 5),
-        (DECISIONS, {"meetup": "test-meetup-0", "area": "priority-area-0", "q": "e"}, 5),
-        (ACTIONS, {}, 5),
-        (ACTIONS, {"done": "on", "q": "o"}, 5),
+        (DECISIONS, {}, 6),
+        (
+            DECISIONS,
+            {"meetup": "test-meetup-0", "area": "openstack-nova/priority-area-0", "q": "e"},
+            6,
+        ),
+        (ACTIONS, {}, 6),
+        (ACTIONS, {"done": "on", "q": "o"}, 6),
     ],
 )
 def test_register_pages_cost_a_fixed_number_of_queries(
@@ -421,10 +428,10 @@ def test_later_pages_of_actions_cost_one_query_more_however_many_items(
 ):
     """The one more query finds the owner the page continues from."""
     build_outcomes(meetup_count=4, per_session=15)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(ACTIONS, {"page": 2}).status_code == 200
     build_outcomes(meetup_count=8, per_session=15)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(ACTIONS, {"page": 3}).status_code == 200
 
 

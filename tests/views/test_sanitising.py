@@ -24,6 +24,7 @@ from tests.factories import (
     RiskFactory,
     SessionFactory,
     StatusUpdateFactory,
+    TeamFactory,
 )
 from tests.html import executable_content, parse, text_of
 
@@ -103,16 +104,19 @@ def hostile_day(batch):
 
     everything = "\n\n".join(text(hostile) for hostile in batch)
     all_on_one_line = " ".join(line(hostile) for hostile in batch)[:200]
-    day = DayFactory(meetup=MeetupFactory(description=everything), summary=everything)
+    team = TeamFactory(
+        name=all_on_one_line[:100], slug=f"hostile-{BATCHES.index(batch)}", description=everything
+    )
+    day = DayFactory(meetup=MeetupFactory(team=team, description=everything), summary=everything)
     # Someone attended but no lead did: every area shows its (hostile) leads' names.
     AttendanceFactory(meetup=day.meetup, days=[day])
     session = SessionFactory(
         day=day, title=all_on_one_line, facilitator=all_on_one_line, notes=everything
     )
     for position, hostile in enumerate(batch):
-        area = PriorityAreaFactory(description=text(hostile))
         # Numbered: names are unique whatever their case, and two notes may differ in case only.
-        area.leads.add(Person.objects.create(name=f"{line(hostile)[:190]} {position}"))
+        lead = Person.objects.create(name=f"{line(hostile)[:190]} {position}")
+        area = PriorityAreaFactory(team=team, description=text(hostile), leads=[lead])
         StatusUpdateFactory(
             session=session,
             priority_area=area,
@@ -134,6 +138,7 @@ def test_reader_pages_show_hostile_notes_without_running_them(client, batch):
         day.get_absolute_url(),
         day.meetup.get_absolute_url(),
         area.get_absolute_url(),
+        day.meetup.team.get_absolute_url(),
         reverse("priorities:priority-list"),
         reverse("priorities:search") + "?q=" + MARKER.split()[0],
     ):
@@ -150,7 +155,7 @@ def test_feeds_carry_hostile_notes_sanitised(client, batch):
     for url in (
         reverse("priorities:updates-feed"),
         reverse("priorities:meetup-feed", args=[day.meetup.slug]),
-        reverse("priorities:priority-feed", args=[area.slug]),
+        area.get_feed_url(),
     ):
         feed = ET.fromstring(client.get(url).content)  # noqa: S314 (our own feed)
         contents = [

@@ -298,14 +298,16 @@ def test_search_query_count_is_bounded_however_many_hits(client):
     small = count_queries(client, q="libvirt")
     said_everywhere(30)
     large = count_queries(client, q="libvirt")
-    # Choices of meetups and areas, the count, the page, one query per kind on the page.
-    assert small == 4 + len(SOURCES)
-    assert large <= 4 + len(SOURCES)
+    # Choices of teams and cycles (one query), meetups and areas, the count, the page, one
+    # query per kind on the page.
+    assert small == 5 + len(SOURCES)
+    assert large <= 5 + len(SOURCES)
 
 
 def test_search_query_count_is_pinned(client, django_assert_num_queries):
     said_everywhere(3)
-    with django_assert_num_queries(5):  # meetups, areas, count, page, the updates
+    # teams and cycles, meetups, areas, count, page, the updates
+    with django_assert_num_queries(6):
         assert get_search(client, q="libvirt", status="good-progress").status_code == 200
 
 

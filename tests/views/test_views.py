@@ -53,10 +53,12 @@ def test_page_query_count_does_not_grow_with_the_day(client, page):
 
 @pytest.mark.parametrize(
     ("page", "queries"),
-    # home and priority: +1 for the meetup choices of their filter form. meetup: +1 for the
-    # areas' statuses at the previous meetup; day and report: +3 for the areas' previous
-    # updates, their leads and the day's attendance; priority: +1 for the area's leads.
-    [("home", 3), ("meetup", 6), ("day", 12), ("report", 11), ("priorities", 3), ("priority", 6)],
+    # home and priority: +1 for the meetup choices of their filter form, home +1 for its team
+    # and cycle choices. meetup: +1 for the areas' statuses at the previous meetup; day and
+    # report: +3 for the areas' previous updates, their leads and the day's attendance;
+    # priority: +1 for the area's leads in the chart's cycle, +1 for the chart (the cycle's
+    # days, each with the area's status).
+    [("home", 4), ("meetup", 6), ("day", 12), ("report", 11), ("priorities", 3), ("priority", 7)],
 )
 def test_page_query_counts_are_pinned(client, django_assert_num_queries, page, queries):
     url = page_urls(build_day(updates_per_area=2))[page]
