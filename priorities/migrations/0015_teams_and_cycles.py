@@ -53,6 +53,13 @@ def _latest_cycles(Cycle):
     return {team_id: pk for team_id, (_, pk) in latest.items()}
 
 
+def _check_constraints_now(schema_editor):
+    """PostgreSQL defers foreign-key checks to the end of the migration's transaction, and
+    will not drop a table (the areas' leads) with checks pending: run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def projects_to_teams(apps, schema_editor):
     Team = apps.get_model("priorities", "Team")
     Cycle = apps.get_model("priorities", "Cycle")
@@ -147,6 +154,7 @@ def projects_to_teams(apps, schema_editor):
         for position, area in enumerate(areas.order_by("display_order", "name", "pk"), 1):
             priority = CyclePriority.objects.create(cycle=cycle, area=area, order=position)
             priority.leads.set(area.leads.all())
+    _check_constraints_now(schema_editor)
 
 
 def teams_to_projects(apps, schema_editor):
@@ -214,6 +222,7 @@ def teams_to_projects(apps, schema_editor):
             area.slug = _free_slug(slugs, f"{area.slug} {area.team.slug}", "area", 100)
             area.save(update_fields=["slug"])
         slugs.add(area.slug)
+    _check_constraints_now(schema_editor)
 
 
 def create_triggers(apps, schema_editor):
