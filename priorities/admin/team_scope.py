@@ -8,6 +8,7 @@ and an inline row may only point at its parent's team (a session's updates at it
 team's areas). Superusers, and editors given no team, see every team.
 """
 
+from ..models.areas import PriorityArea
 from ..models.teams import in_teams, team_id_of, team_lookup
 
 
@@ -68,8 +69,20 @@ class TeamOfTheObjectMixin:
     the object it edits: a session's update picks among its meetup's team's areas."""
 
     def limit_to_the_team_of(self, form_class, obj):
+        """Keep ``form_class``'s choices to ``obj``'s team; with no team to go by (a new
+        update), each priority area is offered with its team's name, as two teams may both
+        have a "Bugs"."""
         team_id = team_id_of(obj) if obj is not None else None
-        if team_id is not None:
-            for field in form_class.base_fields.values():
+        for field in form_class.base_fields.values():
+            if team_id is not None:
                 limit_to_teams(field, [team_id])
+            elif getattr(field, "queryset", None) is not None and (
+                field.queryset.model is PriorityArea
+            ):
+                field.queryset = field.queryset.select_related("team")
+                field.label_from_instance = _with_team_name
         return form_class
+
+
+def _with_team_name(area):
+    return f"{area.team.name} · {area.name}"

@@ -49,7 +49,7 @@ def test_editor_adds_a_status_update_and_a_decision_and_sees_them_on_the_day(
     # A status update, through its own admin form.
     page.goto(reverse("admin:priorities_statusupdate_add"))
     autocomplete(page, "#id_session", "Whiteboard", session.title)
-    autocomplete(page, "#id_priority_area", "Scheduler", area.name)
+    page.locator("#id_priority_area").select_option(label=f"OpenStack Nova · {area.name}")
     page.locator("#id_status").select_option(label=Status.BLOCKED.label)
     page.locator("#id_headline").fill("Blocked until the interface is agreed upstream")
     page.locator("#id_body").fill("The split needs **two more** design reviews.\n\n- ask the cores")

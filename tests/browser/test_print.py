@@ -52,7 +52,7 @@ def test_day_page_prints_without_navigation_with_links_and_page_breaks(
     assert demo_day.get_absolute_url() in pages[0]
     assert "At a glance" in pages[0]
     # Links are written out after their text.
-    assert "(/priorities/cells-v2/)" in " ".join(everything.split())
+    assert "(/teams/openstack-nova/priorities/cells-v2/)" in " ".join(everything.split())
     # The priority areas and the sessions each begin a page.
     first_lines = [text.strip().splitlines()[0].strip() for text in pages]
     assert "Priority areas" in first_lines
