@@ -144,3 +144,27 @@ def test_reader_sees_what_changed_and_which_areas_had_no_lead_present(page, demo
         "height": box["height"] + 2 * margin,
     }
     save_screenshot(page, "day-absent-lead", full_page=True, clip=clip)
+
+
+def test_reader_goes_from_the_team_to_an_areas_timeline_and_reads_its_chart(page, demo_day):
+    team = demo_day.meetup.team
+    page.goto("/")
+    page.get_by_role("link", name=team.name, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/teams/{team.slug}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(team.name)
+    # The current cycle's priorities, in the cycle's order.
+    listed = [p.area.name for p in team.current_cycle.priority_list.select_related("area")]
+    priorities = page.get_by_role("table", name=re.compile("priorities", re.IGNORECASE))
+    expect(priorities.locator("tbody tr")).to_have_count(len(listed))
+    expect(priorities.locator("tbody tr").first).to_contain_text(listed[0])
+    save_screenshot(page, "team", full_page=True)
+
+    priorities.get_by_role("link", name="Scheduler split", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/teams/{team.slug}/priorities/scheduler/$"))
+    chart = page.locator("svg.status-chart-svg")
+    expect(chart).to_be_visible()
+    expect(chart.locator("g.chart-point")).to_have_count(1)
+    expect(chart.locator("g.chart-point title")).to_have_text(re.compile("day 1: "))
+    page.get_by_text("The chart as a table").click()
+    expect(page.locator("figure table tbody tr")).to_have_count(1)
+    save_screenshot(page, "timeline", full_page=True)
