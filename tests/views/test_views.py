@@ -32,6 +32,7 @@ def page_urls(day):
         ),
         "priorities": reverse("priorities:priority-list"),
         "priority": area.get_absolute_url(),
+        "team": day.meetup.team.get_absolute_url(),
     }
 
 
@@ -42,7 +43,9 @@ def count_queries(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("page", ["home", "meetup", "day", "report", "priorities", "priority"])
+@pytest.mark.parametrize(
+    "page", ["home", "meetup", "day", "report", "priorities", "priority", "team"]
+)
 def test_page_query_count_does_not_grow_with_the_day(client, page):
     small = build_day(updates_per_area=1)
     small_count = count_queries(client, page_urls(small)[page])
@@ -57,8 +60,17 @@ def test_page_query_count_does_not_grow_with_the_day(client, page):
     # and cycle choices. meetup: +1 for the areas' statuses at the previous meetup; day and
     # report: +3 for the areas' previous updates, their leads and the day's attendance;
     # priority: +1 for the area's leads in the chart's cycle, +1 for the chart (the cycle's
-    # days, each with the area's status).
-    [("home", 4), ("meetup", 6), ("day", 12), ("report", 11), ("priorities", 3), ("priority", 7)],
+    # days, each with the area's status). team: the team, its cycles, their lists, the lists'
+    # leads, its meetups, the current list's latest updates.
+    [
+        ("home", 4),
+        ("meetup", 6),
+        ("day", 12),
+        ("report", 11),
+        ("priorities", 3),
+        ("priority", 7),
+        ("team", 7),
+    ],
 )
 def test_page_query_counts_are_pinned(client, django_assert_num_queries, page, queries):
     url = page_urls(build_day(updates_per_area=2))[page]
