@@ -7,6 +7,7 @@ from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, ListView, TemplateView
 
 from meetup.pagecache.decorators import reader_page
+from meetup.pagecache.keys import content_version
 
 from .enums import Status
 from .forms import (
@@ -27,6 +28,22 @@ from .pages import (
     with_latest_updates,
 )
 from .search import search
+
+
+class LivePageMixin:
+    """A page that updates itself while a meeting runs (``meetup.pagecache.live``: its
+    ``<main>`` carries the content version it was built from) and that links, for an editor
+    of its team, what it shows to the admin pages that edit it. Readers' pages, the ones
+    the page cache keeps, carry no such links."""
+
+    def get_team(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["live_version"] = content_version(self.request)[0]
+        context["edit_links"] = self.get_team().is_editable_by(self.request.user)
+        return context
 
 
 @method_decorator(reader_page(query=MeetupFilterForm.base_fields), name="dispatch")
@@ -51,7 +68,7 @@ class MeetupListView(ListView):
 
 
 @method_decorator(reader_page, name="dispatch")
-class MeetupDetailView(DetailView):
+class MeetupDetailView(LivePageMixin, DetailView):
     """A meetup's days and its scoreboard: priority areas x days."""
 
     template_name = "priorities/meetup_detail.html"
@@ -69,9 +86,12 @@ class MeetupDetailView(DetailView):
         context["scoreboard"] = scoreboard(self.object, days)
         return context
 
+    def get_team(self):
+        return self.object.team
+
 
 @method_decorator(reader_page, name="dispatch")
-class DayDetailView(DetailView):
+class DayDetailView(LivePageMixin, DetailView):
     """A day's summary, every priority area's updates, the sessions and their outcomes."""
 
     template_name = "priorities/day_detail.html"
@@ -97,6 +117,9 @@ class DayDetailView(DetailView):
             next_number=min((n for n in numbers if n > day.number), default=None),
         )
         return context
+
+    def get_team(self):
+        return self.object.meetup.team
 
 
 @method_decorator(reader_page, name="dispatch")

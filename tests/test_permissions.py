@@ -63,6 +63,7 @@ PUBLIC_PAGES = {
     "priorities:meetup-feed",
     "priorities:team-detail",
     "priorities:team-feed",
+    "live-version",
 }
 #: Addresses from before teams: a permanent redirect to the one area of that slug.
 LEGACY_PAGES = {"priorities:priority-legacy", "priorities:priority-feed-legacy"}
@@ -125,6 +126,7 @@ MODEL_PAGES = {
     "import/": "import",
     "notes/": "notes",
     "<object>/notes/": "notes",
+    "<object>/round/": "round",
 }
 
 
@@ -161,7 +163,7 @@ def expected_for_model_page(model, page, role):
     if page == "notes" and role == EDITOR_B and model == "priorities.day:object":
         return 302  # "That day does not exist (any more)": back to the list
     model = model.removesuffix(":object")
-    object_page = page in {"change", "delete", "history", "restore"}
+    object_page = page in {"change", "delete", "history", "restore", "round"}
     if role == EDITOR_B and model in TEAM_DATA and object_page:
         return expected_for_another_teams_object(model, page)
     rights = EDITOR_RIGHTS[model]
@@ -176,6 +178,7 @@ def expected_for_model_page(model, page, role):
         "password": False,
         "import": {"add", "change"} <= rights,
         "notes": "add" in EDITOR_RIGHTS["priorities.session"],
+        "round": "change" in rights,
     }[page]
     if page == "redirect":
         return 302

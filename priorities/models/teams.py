@@ -70,6 +70,15 @@ class Team(models.Model):
     def get_absolute_url(self):
         return reverse("priorities:team-detail", kwargs={"team": self.slug})
 
+    def is_editable_by(self, user):
+        """Whether ``user`` may edit this team's days and notes (no query for a reader)."""
+        return (
+            user.is_active
+            and user.is_staff
+            and user.has_perm("priorities.change_session")
+            and Team.objects.editable_by(user).filter(pk=self.pk).exists()
+        )
+
     @property
     def current_cycle(self):
         """The cycle a team works in now: the latest to start (or to be added). Uses the
