@@ -414,9 +414,14 @@ def failure_message(model, error):
 
 
 class VersionedAdmin(CarriesVersionMixin, EditorAdmin, SimpleHistoryAdmin):
-    """A model whose saves are checked against the version the editor opened, with history."""
+    """A model whose saves are checked against the version the editor opened, with history.
+
+    Its change form keeps drafts of what the editor types in the browser (``js/drafts.js``)."""
 
     history_list_display = ["version"]
+
+    class Media:
+        js = ["js/drafts.js"]
 
     def save_model(self, request, obj, form, change):
         restoring = getattr(request, "restoring_from_history", False)

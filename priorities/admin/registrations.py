@@ -30,6 +30,7 @@ from .editing import (
     VersionedInlineMixin,
 )
 from .forms import ShownValuesForm
+from .status_round import StatusRoundMixin
 from .team_scope import editable_team_ids
 
 
@@ -203,7 +204,7 @@ class RecordsEditorMixin:
 
 
 @admin.register(Session)
-class SessionAdmin(RecordsEditorMixin, VersionedAdmin):
+class SessionAdmin(StatusRoundMixin, RecordsEditorMixin, VersionedAdmin):
     list_display = ["title", "day", "kind", "part_of_day", "order"]
     list_filter = [("day__meetup", admin.RelatedOnlyFieldListFilter), "kind"]
     list_select_related = ["day__meetup"]

@@ -1,0 +1,116 @@
+/* Meetup Notes: the status round page saves each row on its own, as soon as it is finished.
+ *
+ * Enter in a row's one-line fields (Ctrl+Enter or Cmd+Enter in its note), or the row's Save
+ * button, posts the form with _row=<the row> and asks for JSON: only that row is checked and
+ * saved (priorities/admin/status_round.py). The answer gives the row's new version and what
+ * the page now shows, so the next save of the row is not taken for a stale one; focus moves to
+ * the next row. Without JavaScript the Save button posts the same row the ordinary way, and
+ * "Save every changed row" saves them all. The row's drafts (drafts.js) are forgotten once the
+ * site says it saved them; a refusal (a newer save by someone else, an expired sign-in) keeps
+ * the text in the row and says why.
+ */
+(function () {
+  "use strict";
+  var form = document.getElementById("status-round-form");
+  if (!form || !window.fetch || !window.FormData) {
+    return;
+  }
+  var rows = Array.prototype.slice.call(form.querySelectorAll("[data-row]"));
+
+  function say(row, text) {
+    row.querySelector(".round-saved").textContent = text;
+  }
+
+  function showErrors(row, errors) {
+    Array.prototype.forEach.call(row.querySelectorAll(".round-js-error"), function (item) {
+      item.remove();
+    });
+    var list = document.createElement("ul");
+    list.className = "errorlist nonfield round-js-error";
+    Object.keys(errors).forEach(function (field) {
+      errors[field].forEach(function (message) {
+        var item = document.createElement("li");
+        item.textContent = message;
+        list.appendChild(item);
+      });
+    });
+    row.insertBefore(list, row.querySelector(".round-fields"));
+    row.classList.add("round-row-error");
+  }
+
+  function save(row) {
+    var prefix = row.dataset.row;
+    var data = new FormData(form);
+    data.set("_row", prefix);
+    say(row, "Saving…");
+    fetch(form.action || window.location.href, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") === -1) {
+          // Redirected to the login page: the sign-in expired. The text stays here.
+          throw new Error("Not saved: you are signed out. Sign in again in another tab, then save.");
+        }
+        return response.json().then(function (answer) {
+          return { ok: response.ok, answer: answer };
+        });
+      })
+      .then(function (result) {
+        if (!result.ok) {
+          var errors = result.answer.errors || {};
+          showErrors(row, errors[prefix] || errors.__all__ || { __all__: ["Not saved."] });
+          say(row, "Not saved");
+          return;
+        }
+        Array.prototype.forEach.call(row.querySelectorAll(".round-js-error"), function (item) {
+          item.remove();
+        });
+        row.classList.remove("round-row-error");
+        if (result.answer.version !== null) {
+          form.elements.namedItem(prefix + "-version").value = result.answer.version;
+          form.elements.namedItem(prefix + "-shown").value = result.answer.shown;
+        }
+        var now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        say(row, result.answer.saved ? "Saved at " + now : "Nothing to save");
+        row.classList.toggle("round-row-saved", result.answer.saved);
+        if (window.MeetupDrafts) {
+          window.MeetupDrafts.forget(form, ["headline", "body", "reported_by"].map(function (name) {
+            return prefix + "-" + name;
+          }));
+        }
+        var next = rows[rows.indexOf(row) + 1];
+        if (next) {
+          next.querySelector("select, input:not([type=hidden]), textarea").focus();
+        }
+      })
+      .catch(function (error) {
+        showErrors(row, { __all__: [error.message || "Not saved: the site could not be reached."] });
+        say(row, "Not saved");
+      });
+  }
+
+  rows.forEach(function (row) {
+    row.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing) {
+        return;
+      }
+      var inNote = event.target.tagName === "TEXTAREA";
+      if (inNote && !(event.ctrlKey || event.metaKey)) {
+        return;
+      }
+      if (event.target.tagName === "BUTTON") {
+        return; // the button's own click saves
+      }
+      event.preventDefault();
+      save(row);
+    });
+    row.querySelector(".round-save").addEventListener("click", function (event) {
+      event.preventDefault();
+      save(row);
+    });
+  });
+})();
