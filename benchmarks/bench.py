@@ -208,7 +208,7 @@ def bench_database(name, seconds, connections):
         "static file (whitenoise)": f"{BASE}/static/bench/day-page.html",
         "day page": day_url,
         "report.md": day_url + "report.md",
-        "priority timeline": f"{BASE}/priorities/bench-area-1/",
+        "priority timeline": f"{BASE}/teams/bench-team/priorities/bench-area-1/",
     }
     results = {}
     for cached in (False, True):
@@ -225,13 +225,58 @@ def bench_database(name, seconds, connections):
                 print(f"{label}: {results[label]}", flush=True)
         if not cached:
             large_db = results["day page, cold"]
+        else:
+            probe = bench_probe(static_dir, seconds, connections)
     return {
         "results": results,
+        "probe": probe,
         "counts": counts,
         "size": {"1,000": small_db, "100,000": large_db},
         "page_bytes": len(body),
         "slugs": (day_20, day_2000),
     }
+
+
+PROBE_ROUNDS = 3
+
+
+def bench_probe(static_dir, seconds, connections):
+    """The live pages' version probe (``?since=`` the current version: 204, what nearly every
+    poll gets) against a static file of the size of its JSON answer, interleaved, three
+    rounds; and the SQL queries of one probe (counted by the test suite: one)."""
+    answer = urllib.request.urlopen(f"{BASE}/live/version", timeout=30).read()
+    version = json.loads(answer)["version"]
+    (static_dir / "probe.json").write_bytes(answer)
+    static_url = f"{BASE}/static/bench/probe.json"
+    probe_url = f"{BASE}/live/version?since={version}"
+    rounds = []
+    for _ in range(PROBE_ROUNDS):
+        static = wrk(static_url, seconds, connections)
+        probe = wrk(probe_url, seconds, connections)
+        rounds.append((static["rps"], probe["rps"], probe))
+        print(f"probe: {probe} (static {static['rps']:,.0f} requests/s)", flush=True)
+    return rounds
+
+
+def probe_lines(rounds):
+    ratios = sorted(probe_rps / static_rps for static_rps, probe_rps, _probe in rounds)
+    probe_rps = sorted(probe_rps for _static, probe_rps, _probe in rounds)
+    static_rps = sorted(static_rps for static_rps, _probe, _result in rounds)
+    middle = len(rounds) // 2
+    return [
+        "",
+        f"Live pages' version probe (`/live/version?since=<current>`: 204), {len(rounds)} rounds "
+        "interleaved with a static file of its answer's size:",
+        "",
+        "| | median requests/s | spread |",
+        "| --- | ---: | ---: |",
+        f"| static file | {static_rps[middle]:,.0f} | {static_rps[0]:,.0f}-{static_rps[-1]:,.0f} |",
+        f"| version probe | {probe_rps[middle]:,.0f} | {probe_rps[0]:,.0f}-{probe_rps[-1]:,.0f} |",
+        f"| ratio | {ratios[middle]:.2f}x | {ratios[0]:.2f}x-{ratios[-1]:.2f}x |",
+        "",
+        f"Readers polling every 10 s that one app server (2 workers) carries: about "
+        f"{probe_rps[middle] * 10:,.0f}.",
+    ]
 
 
 def database_version(name):
@@ -285,6 +330,7 @@ def table(name, data, seconds, connections):
         f"| 100,000 | {hundred_k['rps']:,.0f} | {hundred_k['p50']} | {hundred_k['p99']} |",
         "",
         f"p50 at 100,000 updates / p50 at 1,000: {ratio:.2f}x",
+        *probe_lines(data["probe"]),
     ]
     return "\n".join(lines)
 
