@@ -223,10 +223,10 @@ def bench_database(name, seconds, connections):
                 )
                 results[label] = wrk(url, seconds, connections)
                 print(f"{label}: {results[label]}", flush=True)
+            if cached:
+                probe = bench_probe(static_dir, seconds, connections)
         if not cached:
             large_db = results["day page, cold"]
-        else:
-            probe = bench_probe(static_dir, seconds, connections)
     return {
         "results": results,
         "probe": probe,

@@ -60,8 +60,7 @@ class Trend(models.TextChoices):
 
 TREND_SYMBOLS = {Trend.IMPROVED: "↑", Trend.SLIPPED: "↓", Trend.UNCHANGED: "=", Trend.NEW: "+"}
 
-#: How far along each status is, to tell an improvement from a slip. Deferred and blocked
-#: rank lowest, so moving to either is a slip whatever came before.
+#: How far along each status is: the order of the status chart's rows, most advanced on top.
 STATUS_PROGRESS = {
     Status.DEFERRED: 0,
     Status.BLOCKED: 1,
@@ -72,6 +71,41 @@ STATUS_PROGRESS = {
     Status.NEEDS_REVIEW: 6,
     Status.IMPLEMENTED: 7,
 }
+
+#: The statuses that say an area is at risk, mildest first. In Launchpad's vocabulary slow
+#: progress means "high risk of not being delivered on time", so none of them is good news.
+AT_RISK = (Status.SLOW_PROGRESS, Status.BLOCKED, Status.DEFERRED)
+#: The others, in the order an area moves through them.
+ON_TRACK = (
+    Status.NOT_STARTED,
+    Status.STARTED,
+    Status.GOOD_PROGRESS,
+    Status.NEEDS_REVIEW,
+    Status.IMPLEMENTED,
+)
+
+
+def trend_between(before, now):
+    """How an area moved from status ``before`` to ``now`` (``before`` None: a first report).
+
+    The rule readers are told (the meetup page's legend, the README): a move into an at-risk
+    status (slow progress, blocked, deferred) is never an improvement. Into one from an
+    on-track status, or to a worse one, is a slip; from one at-risk status to a milder one is
+    unchanged, still at risk. Out of the at-risk statuses is an improvement; between on-track
+    statuses, up or down their order is an improvement or a slip.
+    """
+    if before is None:
+        return Trend.NEW
+    before, now = Status(before), Status(now)
+    if before == now:
+        return Trend.UNCHANGED
+    if now in AT_RISK:
+        if before in AT_RISK and AT_RISK.index(now) < AT_RISK.index(before):
+            return Trend.UNCHANGED
+        return Trend.SLIPPED
+    if before in AT_RISK:
+        return Trend.IMPROVED
+    return Trend.IMPROVED if ON_TRACK.index(now) > ON_TRACK.index(before) else Trend.SLIPPED
 
 
 class SessionKind(models.TextChoices):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from .enums import STATUS_PROGRESS, Status, Trend
+from .enums import STATUS_PROGRESS, Status, Trend, trend_between
 from .models import Cycle, CyclePriority, Day, PriorityArea, StatusUpdate, outcome_prefetches
 
 
@@ -27,21 +27,14 @@ class StatusChange:
 
     @property
     def trend(self):
-        if self.previous_status is None:
-            return Trend.NEW
-        before, now = STATUS_PROGRESS[self.previous_status], STATUS_PROGRESS[self.status]
-        if now > before:
-            return Trend.IMPROVED
-        if now < before:
-            return Trend.SLIPPED
-        return Trend.UNCHANGED
+        return trend_between(self.previous_status, self.status)
 
     @property
     def since_text(self):
         """ "was Slow progress on day 1", "as on day 1" or "first status report"."""
         if self.previous_status is None:
             return "first status report"
-        if self.trend == Trend.UNCHANGED:
+        if self.previous_status == self.status:
             return f"as {self.previous_when}"
         return f"was {self.previous_status.label} {self.previous_when}"
 

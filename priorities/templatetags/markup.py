@@ -54,9 +54,17 @@ def time_element(date, display_format="Y-m-d", text=None):
 
 @register.simple_tag
 def trend_legend():
-    """What each change marker means: "↑ improved · ↓ slipped · = unchanged · + first report"."""
-    return format_html_join(
+    """What each change marker means: "↑ improved · ↓ slipped · = unchanged · + first report",
+    then the rule that tells them apart (``enums.trend_between``)."""
+    markers = format_html_join(
         " · ",
         '<span class="status-change trend-{}">{}</span> {}',
         ((trend.value, trend.symbol, trend.legend) for trend in Trend),
     )
+    return format_html("{}{}", markers, TREND_RULE)
+
+
+TREND_RULE = (
+    ". A move into slow progress, blocked or deferred is never an improvement: into them is a "
+    "slip, and from one to a milder one is unchanged, still at risk"
+)

@@ -69,6 +69,7 @@ def area_section(client, day, area):
         (Status.GOOD_PROGRESS, Status.BLOCKED, Trend.SLIPPED),
         (Status.IMPLEMENTED, Status.DEFERRED, Trend.SLIPPED),
         (Status.STARTED, Status.NOT_STARTED, Trend.SLIPPED),
+        (Status.STARTED, Status.SLOW_PROGRESS, Trend.SLIPPED),  # was shown as improved
         (Status.STARTED, Status.STARTED, Trend.UNCHANGED),
         (None, Status.STARTED, Trend.NEW),
     ],
@@ -119,10 +120,10 @@ def test_day_page_marks_a_slip_and_an_unchanged_area(client, kilo, cells):
 def test_day_one_compares_with_the_previous_meetup(client, juno, kilo, cells):
     report(DayFactory(meetup=juno, number=3), cells, Status.STARTED)
     day1 = DayFactory(meetup=kilo, number=1)
-    report(day1, cells, Status.SLOW_PROGRESS)
+    report(day1, cells, Status.GOOD_PROGRESS)
 
     text = area_section(client, day1, cells)
-    assert "Improved Slow progress, was Started at Nova Juno mid-cycle meetup, day 3" in text
+    assert "Improved Good progress, was Started at Nova Juno mid-cycle meetup, day 3" in text
 
 
 def test_an_area_reported_for_the_first_time_is_marked_new(client, kilo, cells):
@@ -243,3 +244,64 @@ def test_day_page_query_count_does_not_grow_with_earlier_days_and_meetups(
     assert count() == alone
     text = text_of(client.get(day.get_absolute_url()).content.decode())
     assert "Started, was Slow progress at Nova Juno mid-cycle meetup, day 3" in text
+
+
+#: Every pair of statuses, read as a reader should: one row a status before, its columns the
+#: status after, in the order NS ST SP GP NR IM BL DE (not started, started, slow progress,
+#: good progress, needs review, implemented, blocked, deferred). ↑ improved, ↓ slipped,
+#: = unchanged.
+ORDER = [
+    Status.NOT_STARTED,
+    Status.STARTED,
+    Status.SLOW_PROGRESS,
+    Status.GOOD_PROGRESS,
+    Status.NEEDS_REVIEW,
+    Status.IMPLEMENTED,
+    Status.BLOCKED,
+    Status.DEFERRED,
+]
+EVERY_PAIR = """
+    NS ST SP GP NR IM BL DE
+NS  =  ↑  ↓  ↑  ↑  ↑  ↓  ↓
+ST  ↓  =  ↓  ↑  ↑  ↑  ↓  ↓
+SP  ↑  ↑  =  ↑  ↑  ↑  ↓  ↓
+GP  ↓  ↓  ↓  =  ↑  ↑  ↓  ↓
+NR  ↓  ↓  ↓  ↓  =  ↑  ↓  ↓
+IM  ↓  ↓  ↓  ↓  ↓  =  ↓  ↓
+BL  ↑  ↑  =  ↑  ↑  ↑  =  ↓
+DE  ↑  ↑  =  ↑  ↑  ↑  =  =
+"""
+SYMBOLS = {"↑": Trend.IMPROVED, "↓": Trend.SLIPPED, "=": Trend.UNCHANGED}
+
+
+def every_pair():
+    rows = EVERY_PAIR.strip().splitlines()[1:]
+    for before, row in zip(ORDER, rows, strict=True):
+        for after, symbol in zip(ORDER, row.split()[1:], strict=True):
+            yield before, after, SYMBOLS[symbol]
+
+
+@pytest.mark.parametrize(("before", "after", "trend"), list(every_pair()))
+def test_every_pair_of_statuses_moves_as_the_legend_says(before, after, trend):
+    assert StatusChange(after, before, "on day 1").trend == trend
+
+
+def test_a_move_into_slow_progress_blocked_or_deferred_is_never_an_improvement():
+    at_risk = {Status.SLOW_PROGRESS, Status.BLOCKED, Status.DEFERRED}
+    for before, after, trend in every_pair():
+        if after in at_risk:
+            assert trend != Trend.IMPROVED, (before, after)
+
+
+def test_a_milder_risk_says_it_was_the_other_status(client):
+    change = StatusChange(Status.SLOW_PROGRESS, Status.BLOCKED, "on day 1")
+    assert change.trend == Trend.UNCHANGED
+    assert change.description == "Slow progress, was Blocked on day 1"
+
+
+def test_the_meetup_legend_states_the_rule(client):
+    from tests.factories import DayFactory
+
+    day = DayFactory()
+    text = " ".join(client.get(day.meetup.get_absolute_url()).content.decode().split())
+    assert "A move into slow progress, blocked or deferred is never an improvement" in text
