@@ -26,10 +26,15 @@ $(INSTALLED_DEV): $(INSTALLED) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# `make run PORT=8011` serves on another port. The demo is loaded when it is absent; what users
+# changed in it stays (`manage.py load_demo --reset` puts it back).
+PORT ?= 8000
 run: install
+	@$(BIN)/python -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); sys.exit(0 if s.connect_ex(('127.0.0.1', $(PORT))) else 1)" \
+		|| { echo "Port $(PORT) is taken: run \`make run PORT=8011\` (or any free port)."; exit 1; }
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite on SQLite, on every core (pytest-xdist, a database per worker). The browser
 # tests (tests/browser/) run when /usr/bin/chromium exists and are skipped, with the reason

@@ -11,8 +11,9 @@ before that rule may still hold, rather than answering 500 or sending a feed rea
 import re
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -53,8 +54,29 @@ class XmlSafeAtomFeed(Atom1Feed):
 
 
 class BaseFeed(Feed):
+    """An Atom feed for feed readers; a browser following its link gets a readable page of
+    the same entries instead (content negotiation on ``Accept``), with the address to give a
+    feed reader. The feed itself stays valid Atom at the same address."""
+
     feed_type = XmlSafeAtomFeed
     author_name = "Meetup Notes"
+
+    def __call__(self, request, *args, **kwargs):
+        if request.get_preferred_type(["application/atom+xml", "text/html"]) == "text/html":
+            response = self.browser_page(request, *args, **kwargs)
+        else:
+            response = super().__call__(request, *args, **kwargs)
+        patch_vary_headers(response, ["Accept"])
+        return response
+
+    def browser_page(self, request, *args, **kwargs):
+        obj = self.get_object(request, *args, **kwargs)
+        feed = self.get_feed(obj, request)
+        return render(
+            request,
+            "priorities/feed_page.html",
+            {"feed": feed.feed, "entries": feed.items, "feed_url": feed.feed["feed_url"]},
+        )
 
     def item_link(self, item):
         return item.get_absolute_url()

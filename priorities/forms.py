@@ -169,13 +169,18 @@ class SearchForm(TeamFiltersMixin, ListFilterForm):
         self.add_team_filters()
         self.fields["area"].set_objects(_team_rows(PriorityArea), "Any priority area")
         self.fields["status"].help_text = "Only status updates have a status."
-        self.helper = _get_form_helper(
-            ["q"],
-            ["team", "cycle", "meetup"],
-            ["area", "status"],
-            ["since", "until"],
-            button=self.filter_button,
-        )
+
+    #: The filters besides the words, as the page lays them out (folded under "Filters").
+    filter_rows = (["team", "cycle", "meetup"], ["area", "status"], ["since", "until"])
+
+    def filter_fields(self):
+        """The filter rows of bound fields, for the template."""
+        return [[self[name] for name in row] for row in self.filter_rows]
+
+    def filters_in_use(self):
+        """How many filters the query string sets (valid or not)."""
+        names = [name for row in self.filter_rows for name in row]
+        return sum(1 for name in names if self.is_bound and self.data.get(name))
 
     def clean(self):
         cleaned_data = super().clean()

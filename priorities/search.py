@@ -27,6 +27,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .enums import Status
+from .interchange.plain_text import plain_words
 from .models import ActionItem, Day, Decision, Risk, Session, StatusUpdate
 from .models.teams import team_object_q
 
@@ -248,7 +249,32 @@ class _ContainsMatcher:
         return highlight(getattr(obj, source.title_field), self.pattern)
 
     def snippet(self, source, obj):
-        return highlight(getattr(obj, source.snippet_field), self.pattern, snippet=True)
+        text = plain_words(getattr(obj, source.snippet_field))
+        return highlight(text, self.pattern, snippet=True)
+
+
+#: What ``markdown_stripped`` removes, in order: (pattern, replacement) for regexp_replace.
+_MARKDOWN_SYNTAX = (
+    (r"!?\[([^]]*)\]\([^)]*\)", r"\1"),  # a link or image: its text
+    (r"(^|\n)[ \t]*(#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+(\[[ xX]\][ \t]+)?|\d+[.)][ \t]+)", r"\1"),
+    (r"[*`~]+|(^|\s)_+|_+(\s|$)", r"\1\2"),  # emphasis, code, strikethrough marks
+)
+
+
+def markdown_stripped(field):
+    """``field``'s Markdown with its syntax taken out, in SQL, for ``ts_headline`` to cut a
+    snippet from: the words a reader reads, as ``plain_words`` gives them in Python."""
+    expression = F(field)
+    for pattern, replacement in _MARKDOWN_SYNTAX:
+        expression = models.Func(
+            expression,
+            Value(pattern),
+            Value(replacement),
+            Value("g"),
+            function="regexp_replace",
+            output_field=models.TextField(),
+        )
+    return expression
 
 
 class _PostgresMatcher:
@@ -267,7 +293,7 @@ class _PostgresMatcher:
         options = {"config": SEARCH_CONFIG, "start_sel": _START, "stop_sel": _STOP}
         headlines = {
             "search_snippet": SearchHeadline(
-                source.snippet_field,
+                markdown_stripped(source.snippet_field),
                 self.query,
                 max_words=35,
                 min_words=15,

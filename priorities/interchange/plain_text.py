@@ -387,3 +387,25 @@ def _text_of_html(html):
     parser.feed(html)
     parser.close()
     return " ".join("".join(parser.parts).split())
+
+
+def plain_words(markdown: str) -> str:
+    """Editor Markdown as one line of its words, without any syntax: what a search snippet
+    shows ("**whiteboard session**" reads "whiteboard session", a list its items' words, a
+    link its text). Raw HTML an editor typed stays, as text to be escaped, as on PostgreSQL
+    (``search.markdown_stripped``)."""
+    tokens, rest = parse_markdown(markdown or "")
+    if tokens is None:
+        return " ".join((markdown or "").split())
+    words = []
+    for token in tokens:
+        if token.type == "inline":
+            words += [
+                child.content
+                for child in token.children or ()
+                if child.type in ("text", "code_inline", "html_inline")
+            ]
+        elif token.type in ("code_block", "fence", "html_block"):
+            words.append(token.content)
+    words.append(rest)
+    return " ".join(" ".join(words).split())

@@ -223,3 +223,14 @@ def test_superuser_sees_every_admin_page(client, superuser):
     for name in ("meetup", "day", "session", "priorityarea", "statusupdate", "decision"):
         assert client.get(reverse(f"admin:priorities_{name}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:priorities_{name}_add")).status_code == 200
+
+
+def test_signing_in_with_a_refused_next_address_lands_on_the_admin_index(client, editor):
+    editor.set_password("correct horse battery")
+    editor.save()
+    response = client.post(
+        reverse("admin:login") + "?next=https://evil.example/",
+        {"username": editor.username, "password": "correct horse battery"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")

@@ -12,6 +12,7 @@ from priorities.models import (
     CONTENT_MODELS,
     ActionItem,
     Cycle,
+    CyclePriority,
     Day,
     Decision,
     Meetup,
@@ -36,9 +37,9 @@ EXPECTED_STATUSES = {
 }
 
 
-def load_demo():
+def load_demo(*options):
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", *options, stdout=out)
     return out.getvalue()
 
 
@@ -178,7 +179,7 @@ def test_loading_the_demo_twice_changes_nothing():
     before_counts = {model.__name__: model.objects.count() for model in CONTENT_MODELS}
     before = snapshot()
 
-    load_demo()
+    load_demo("--reset")
 
     assert {model.__name__: model.objects.count() for model in CONTENT_MODELS} == before_counts
     assert snapshot() == before
@@ -190,17 +191,33 @@ def test_loading_the_demo_again_restores_edited_demo_text():
     original = update.headline
     StatusUpdate.objects.filter(pk=update.pk).update(headline="Edited by hand")
 
-    load_demo()
+    load_demo("--reset")
 
     assert StatusUpdate.objects.filter(priority_area__slug="cells-v2").count() == 1
     assert StatusUpdate.objects.get(priority_area__slug="cells-v2").headline == original
+
+
+def test_loading_the_demo_again_without_reset_keeps_what_users_changed():
+    """make run loads the demo every time: edits made in the admin must survive it."""
+    load_demo()
+    update = StatusUpdate.objects.get(priority_area__slug="cells-v2")
+    StatusUpdate.objects.filter(pk=update.pk).update(headline="Edited in the admin")
+    CyclePriority.objects.filter(area__slug="bugs").delete()
+    before = snapshot()
+
+    output = load_demo()
+
+    assert "already loaded" in output and "--reset" in output
+    assert snapshot() == before
+    assert StatusUpdate.objects.get(pk=update.pk).headline == "Edited in the admin"
+    assert not CyclePriority.objects.filter(area__slug="bugs").exists()
 
 
 def test_loading_the_demo_creates_no_user_accounts():
     users_before = get_user_model().objects.count()
 
     load_demo()
-    load_demo()
+    load_demo("--reset")
 
     assert get_user_model().objects.count() == users_before == 0
     assert not StatusUpdate.objects.filter(saved_by__isnull=False).exists()

@@ -228,3 +228,26 @@ def test_pages_link_to_their_feeds(client):
         link = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', content)
         assert link, page
         assert f'href="{feed_url}"' in link.group(), page
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+READER_ACCEPT = "application/atom+xml,application/rss+xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_browser_following_a_feed_link_gets_a_readable_page_and_readers_the_feed(client):
+    update = StatusUpdateFactory(headline="Flavors are objectified")
+    url = reverse("priorities:updates-feed")
+    page = client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert page["Content-Type"].startswith("text/html")
+    assert "Accept" in page["Vary"]
+    text = " ".join(page.content.decode().split())
+    assert "Follow it in a feed reader" in text
+    assert "Flavors are objectified" in text
+    assert f'value="http://testserver{url}"' in text
+    assert update.get_absolute_url() in text
+
+    for accept in (READER_ACCEPT, "*/*", None):
+        headers = {"HTTP_ACCEPT": accept} if accept else {}
+        feed = client.get(url, **headers)
+        assert feed["Content-Type"].startswith("application/atom+xml"), accept
+        assert "Accept" in feed["Vary"]

@@ -106,6 +106,22 @@ def test_matches_are_highlighted_and_editor_text_is_escaped(client):
     assert "&lt;b&gt;<mark>libvirt</mark>&lt;/b&gt;" in content
 
 
+def test_snippets_are_plain_text_without_markdown_syntax(client):
+    StatusUpdateFactory(
+        body=(
+            "After lunch a **whiteboard session** sketched the split, see "
+            "[the etherpad](https://etherpad.openstack.org/p/kilo).\n\n"
+            "- devstack still *slow*\n- `nova-manage` needs a `--verbose`\n\n> quoted whiteboard"
+        )
+    )
+    [hit] = hits_of(get_search(client, q="whiteboard"))
+    snippet = str(hit.snippet)
+    assert "<mark>whiteboard</mark> session" in snippet
+    for syntax in ("**", "](", "- devstack", "`", "*slow*", "> quoted"):
+        assert syntax not in snippet, syntax
+    assert "the etherpad" in snippet and "devstack still slow" in snippet
+
+
 def test_a_long_text_gives_a_snippet_around_the_match(client):
     body = " ".join(["filler"] * 200 + ["libvirt"] + ["padding"] * 200)
     StatusUpdateFactory(body=body)
