@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from .enums import STATUS_PROGRESS, Status, Trend, trend_between
+from .enums import STATUS_PROGRESS, Status, trend_between
 from .models import Cycle, CyclePriority, Day, PriorityArea, StatusUpdate, outcome_prefetches
 
 

@@ -118,6 +118,8 @@ def public_urls(day):
         "day": day.get_absolute_url(),
         "priorities": reverse("priorities:priority-list"),
         "priority": area.get_absolute_url(),
+        "team": day.meetup.team.get_absolute_url(),
+        "feed": reverse("priorities:updates-feed"),
         "decisions": reverse("priorities:decision-list"),
         "actions": reverse("priorities:action-list"),
     }

@@ -305,3 +305,15 @@ def test_the_meetup_legend_states_the_rule(client):
     day = DayFactory()
     text = " ".join(client.get(day.meetup.get_absolute_url()).content.decode().split())
     assert "A move into slow progress, blocked or deferred is never an improvement" in text
+
+
+def test_an_area_not_reported_that_day_shows_its_last_status_at_a_glance(client, kilo, cells):
+    day1 = DayFactory(meetup=kilo, number=1)
+    day2 = DayFactory(meetup=kilo, number=2)
+    report(day1, cells, Status.GOOD_PROGRESS)
+    html = client.get(day2.get_absolute_url()).content.decode()
+    glance = next(e for e in parse(html).iter() if "glance" in (e.get("class") or "").split())
+    row = next(r for r in glance.iter() if r.tag == "tr" and "Cells" in "".join(r.itertext()))
+    text = " ".join("".join(row.itertext()).split())
+    assert "No update" in text
+    assert "Last: Good progress on day 1" in text
