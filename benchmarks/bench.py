@@ -18,19 +18,17 @@ import os
 import platform
 import re
 import shutil
-import signal
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
+from load import BASE, ROUNDS, TABLE_HEADER, Gunicorn, compare, milliseconds
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PORT = 8765
-BASE = f"http://127.0.0.1:{PORT}"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/meetup_bench"
 
 COUNT_QUERIES = """
@@ -57,6 +55,46 @@ for slug in SLUGS:
         assert status == 200, (url, status)
         result.setdefault(name, {})[slug] = len(queries)
 print(json.dumps(result))
+"""
+
+# The admin's session page with 100 inline updates: load it, then save it with one headline
+# changed, five times, in-process (the test client), timing each and counting its queries.
+ADMIN_SAVE = """
+import json, statistics, time
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from priorities.models import Day, Session, StatusUpdate
+from tests.html import form_data
+day = Day.objects.select_related("meetup").get(meetup__slug=SLUG, number=1)
+session = Session.objects.create(day=day, title="Bench: 100 updates", order=99)
+areas = list(day.meetup.team.areas.order_by("pk"))
+StatusUpdate.objects.bulk_create(
+    StatusUpdate(session=session, priority_area=areas[i % len(areas)], status="started",
+                 headline=f"Update {i}", day_date=day.date, session_order=session.order)
+    for i in range(100)
+)
+user = get_user_model().objects.create_superuser("bench-admin", "bench@example.org", "x")
+client = Client()
+client.force_login(user)
+url = f"/admin/priorities/session/{session.pk}/change/"
+loads, saves, queries = [], [], []
+for attempt in range(5):
+    start = time.perf_counter()
+    page = client.get(url)
+    loads.append(time.perf_counter() - start)
+    data = form_data(page.content, "session_form")
+    first = next(name for name in data if name.endswith("-headline"))
+    data[first] = f"Changed {attempt}"
+    data["_continue"] = "Save"
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        response = client.post(url, data)
+        saves.append(time.perf_counter() - start)
+    assert response.status_code == 302, response.content[:500]
+    queries.append(len(captured))
+print(json.dumps({"load": loads, "save": saves, "queries": queries}))
 """
 
 
@@ -113,59 +151,6 @@ def seed(env, meetups, days, updates):
     return re.findall(r"^(bench-\d+):", output, re.MULTILINE)
 
 
-class Gunicorn:
-    def __init__(self, env, page_cache):
-        self.env = {**env, "PAGE_CACHE_SECONDS": "600" if page_cache else "0"}
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/gunicorn"), "meetup.wsgi", "--workers", "2",
-                "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning",
-            ],
-            cwd=ROOT, env=self.env, start_new_session=True,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(BASE + "/", timeout=2).read()
-                return self
-            except urllib.error.HTTPError as error:
-                self.__exit__()
-                raise RuntimeError(f"the home page answered {error.code}") from error
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc):
-        os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
-
-
-def wrk(url, seconds, connections):
-    for _ in range(3):  # warm up both workers (Markdown memo, template cache, page cache)
-        urllib.request.urlopen(url, timeout=30).read()
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.MULTILINE))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(int(n) for n in socket.groups()) if socket else 0
-    )
-    return {"rps": rate, "p50": latency["50"], "p99": latency["99"], "errors": errors}
-
-
-def milliseconds(value):
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-
 def bench_database(name, seconds, connections):
     print(f"\n== {name}: building the database", flush=True)
     env = {
@@ -186,8 +171,10 @@ def bench_database(name, seconds, connections):
     day_url = f"{BASE}/meetups/{day_200}/days/1/"
 
     with Gunicorn(env, page_cache=False):
-        small_db = wrk(day_url, seconds, connections)
-    print(f"day page with 1,000 updates in the database: {small_db}", flush=True)
+        write_static_copies({"day page": day_url})
+    with Gunicorn(env, page_cache=False) as server:
+        small_db = compare(server, day_url, day_static_url(), seconds, connections)
+    print(f"day page with 1,000 updates in the database: {small_db.row('day page')}", flush=True)
 
     [day_2000] = seed(env, 1, 1, 2000)
     seed(env, 10, 10, 970)  # the database now holds 100,000 updates
@@ -198,91 +185,86 @@ def bench_database(name, seconds, connections):
             capture=True,
         ).strip().splitlines()[-1]
     )  # fmt: skip
+    admin_save = json.loads(
+        manage(
+            {**env, "PAGE_CACHE_SECONDS": "0"},
+            "shell", "-c", f"SLUG = {day_200!r}\n{ADMIN_SAVE}", capture=True,
+        ).strip().splitlines()[-1]
+    )  # fmt: skip
 
-    with Gunicorn(env, page_cache=False):
-        body = urllib.request.urlopen(day_url, timeout=30).read()
-    static_dir = ROOT / "staticfiles" / "bench"
-    static_dir.mkdir(parents=True, exist_ok=True)
-    (static_dir / "day-page.html").write_bytes(body)
-    write_probe_reference(static_dir)
     targets = {
-        "static file (whitenoise)": f"{BASE}/static/bench/day-page.html",
         "day page": day_url,
         "report.md": day_url + "report.md",
         "priority timeline": f"{BASE}/teams/bench-team/priorities/bench-area-1/",
     }
+    # Each target's static copy (same bytes) must exist before gunicorn starts: whitenoise
+    # serves the files it finds then.
+    with Gunicorn(env, page_cache=False):
+        page_bytes = write_static_copies(targets)
+    write_probe_reference()
     results = {}
-    for cached in (False, True):
-        with Gunicorn(env, page_cache=cached):
-            for target, url in targets.items():
-                if target.startswith("static") and cached:
-                    continue
-                label = (
-                    target
-                    if target.startswith("static")
-                    else (f"{target}, {'cached' if cached else 'cold'}")
-                )
-                results[label] = wrk(url, seconds, connections)
-                print(f"{label}: {results[label]}", flush=True)
-            if cached:
-                probe = bench_probe(static_dir, seconds, connections)
-        if not cached:
-            large_db = results["day page, cold"]
+    with Gunicorn(env, page_cache=False) as server:
+        for target, url in targets.items():
+            results[f"{target}, cold"] = compare(
+                server, url, static_copy_url(target), seconds, connections
+            )
+            print(f"{target}, cold: {results[f'{target}, cold'].row(target)}", flush=True)
+        large_db = results["day page, cold"]
+    with Gunicorn(env, page_cache=True) as server:
+        for target, url in targets.items():
+            results[f"{target}, cached"] = compare(
+                server, url, static_copy_url(target), seconds, connections
+            )
+        etag = urllib.request.urlopen(day_url, timeout=30).headers["ETag"]
+        static_etag = urllib.request.urlopen(day_static_url(), timeout=30).headers["ETag"]
+        results["day page, 304"] = compare(
+            server, day_url, day_static_url(), seconds, connections,
+            headers=[("If-None-Match", etag)], static_headers=[("If-None-Match", static_etag)],
+        )  # fmt: skip
+        version = json.loads(urllib.request.urlopen(f"{BASE}/live/version", timeout=30).read())
+        results["live version probe (204)"] = compare(
+            server, f"{BASE}/live/version?since={version['version']}",
+            f"{BASE}/static/bench/probe.json", seconds, connections,
+        )  # fmt: skip
+        for label in ("day page, cached", "day page, 304", "live version probe (204)"):
+            print(f"{label}: {results[label].row(label)}", flush=True)
     return {
         "results": results,
-        "probe": probe,
         "counts": counts,
+        "admin_save": admin_save,
         "size": {"1,000": small_db, "100,000": large_db},
-        "page_bytes": len(body),
+        "page_bytes": page_bytes["day page"],
         "slugs": (day_20, day_2000),
     }
 
 
-PROBE_ROUNDS = 3
+STATIC_COPIES = ROOT / "staticfiles" / "bench"
 
 
-def write_probe_reference(static_dir):
-    """The static file the probe is compared with: the size of its JSON answer (whitenoise
-    serves only the files there when gunicorn starts)."""
-    (static_dir / "probe.json").write_bytes(json.dumps({"version": 1000}).encode())
+def static_copy_url(target):
+    return f"{BASE}/static/bench/{target.replace(' ', '-').replace('.', '-')}.html"
 
 
-def bench_probe(static_dir, seconds, connections):
-    """The live pages' version probe (``?since=`` the current version: 204, what nearly every
-    poll gets) against a static file of the size of its JSON answer, interleaved, three
-    rounds. (One probe is one SQL query: the test suite pins it.)"""
-    version = json.loads(urllib.request.urlopen(f"{BASE}/live/version", timeout=30).read())
-    version = version["version"]
-    static_url = f"{BASE}/static/bench/probe.json"
-    probe_url = f"{BASE}/live/version?since={version}"
-    rounds = []
-    for _ in range(PROBE_ROUNDS):
-        static = wrk(static_url, seconds, connections)
-        probe = wrk(probe_url, seconds, connections)
-        rounds.append((static["rps"], probe["rps"], probe))
-        print(f"probe: {probe} (static {static['rps']:,.0f} requests/s)", flush=True)
-    return rounds
+def day_static_url():
+    return static_copy_url("day page")
 
 
-def probe_lines(rounds):
-    ratios = sorted(probe_rps / static_rps for static_rps, probe_rps, _probe in rounds)
-    probe_rps = sorted(probe_rps for _static, probe_rps, _probe in rounds)
-    static_rps = sorted(static_rps for static_rps, _probe, _result in rounds)
-    middle = len(rounds) // 2
-    return [
-        "",
-        f"Live pages' version probe (`/live/version?since=<current>`: 204), {len(rounds)} rounds "
-        "interleaved with a static file of its answer's size:",
-        "",
-        "| | median requests/s | spread |",
-        "| --- | ---: | ---: |",
-        f"| static file | {static_rps[middle]:,.0f} | {static_rps[0]:,.0f}-{static_rps[-1]:,.0f} |",
-        f"| version probe | {probe_rps[middle]:,.0f} | {probe_rps[0]:,.0f}-{probe_rps[-1]:,.0f} |",
-        f"| ratio | {ratios[middle]:.2f}x | {ratios[0]:.2f}x-{ratios[-1]:.2f}x |",
-        "",
-        f"Readers polling every 10 s that one app server (2 workers) carries: about "
-        f"{probe_rps[middle] * 10:,.0f}.",
-    ]
+def write_static_copies(targets):
+    """Save each target's page, as served now, as a static file of the same bytes."""
+    STATIC_COPIES.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for target, url in targets.items():
+        body = urllib.request.urlopen(url, timeout=30).read()
+        name = static_copy_url(target).rsplit("/", 1)[1]
+        (STATIC_COPIES / name).write_bytes(body)
+        sizes[target] = len(body)
+    return sizes
+
+
+def write_probe_reference():
+    """The probe's static copy: the size of its JSON answer."""
+    STATIC_COPIES.mkdir(parents=True, exist_ok=True)
+    (STATIC_COPIES / "probe.json").write_bytes(json.dumps({"version": 1000}).encode())
 
 
 def database_version(name):
@@ -298,22 +280,19 @@ def database_version(name):
 
 
 def table(name, data, seconds, connections):
-    static = data["results"]["static file (whitenoise)"]["rps"]
     lines = [
         f"### {database_version(name)}",
         "",
-        f"wrk, 2 threads, {connections} connections, {seconds} s per target; the day is "
-        f"200 status updates ({data['page_bytes']:,} bytes of HTML); the database holds "
-        "100,000 updates.",
+        f"wrk, 2 threads, {connections} connections, {seconds} s a run; each target alternates "
+        f"with a static file of the same bytes served by whitenoise through the same gunicorn, "
+        f"{ROUNDS} rounds (median, and the spread from the slowest round to the fastest); the "
+        f"day is 200 status updates ({data['page_bytes']:,} bytes of HTML); the database holds "
+        "100,000 updates. Worker CPU is the gunicorn workers' user and system time per request.",
         "",
-        "| target | requests/s | p50 | p99 | errors | ratio to static |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        *TABLE_HEADER,
     ]
-    for target, r in data["results"].items():
-        lines.append(
-            f"| {target} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['errors']} "
-            f"| {r['rps'] / static:.2f}x |"
-        )
+    for target, comparison in data["results"].items():
+        lines.append(comparison.row(target))
     small, large = data["counts"], data["slugs"]
     lines += [
         "",
@@ -325,20 +304,41 @@ def table(name, data, seconds, connections):
     for page, by_slug in small.items():
         lines.append(f"| {page} | {by_slug[large[0]]} | {by_slug[large[1]]} |")
     one_k, hundred_k = data["size"]["1,000"], data["size"]["100,000"]
-    ratio = milliseconds(hundred_k["p50"]) / milliseconds(one_k["p50"])
+    ratio = statistics.median(milliseconds(r["p50"]) for r in hundred_k.target) / (
+        statistics.median(milliseconds(r["p50"]) for r in one_k.target)
+    )
+    save = data["admin_save"]
     lines += [
         "",
         "Day page (200 updates, page cache off) as the database grows:",
         "",
-        "| updates in the database | requests/s | p50 | p99 |",
-        "| --- | ---: | ---: | ---: |",
-        f"| 1,000 | {one_k['rps']:,.0f} | {one_k['p50']} | {one_k['p99']} |",
-        f"| 100,000 | {hundred_k['rps']:,.0f} | {hundred_k['p50']} | {hundred_k['p99']} |",
+        *TABLE_HEADER,
+        one_k.row("1,000 updates"),
+        hundred_k.row("100,000 updates"),
         "",
         f"p50 at 100,000 updates / p50 at 1,000: {ratio:.2f}x",
-        *probe_lines(data["probe"]),
+        "",
+        "The admin's page of a session with 100 inline updates, in-process, 5 runs: load "
+        f"{_median_ms(save['load'])}; save with one headline changed {_median_ms(save['save'])}, "
+        f"{statistics.median(save['queries']):.0f} queries "
+        f"({min(save['queries'])}-{max(save['queries'])}).",
+        "",
+        "Readers polling a live page every 10 s that one app server (2 workers) carries: about "
+        f"{_probe_rps(data) * 10:,.0f}.",
     ]
     return "\n".join(lines)
+
+
+def _probe_rps(data):
+    return statistics.median(r["rps"] for r in data["results"]["live version probe (204)"].target)
+
+
+def _median_ms(seconds):
+    ordered = sorted(seconds)
+    return (
+        f"{statistics.median(ordered) * 1000:.0f} ms "
+        f"({ordered[0] * 1000:.0f}-{ordered[-1] * 1000:.0f} ms)"
+    )
 
 
 def main():

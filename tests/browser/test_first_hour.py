@@ -45,9 +45,7 @@ def test_search_shows_plain_snippets_and_on_a_phone_the_results_come_first(
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_a_feed_link_opens_a_readable_page_with_the_address_to_subscribe(
-    new_page, demo_day, size
-):
+def test_a_feed_link_opens_a_readable_page_with_the_address_to_subscribe(new_page, demo_day, size):
     page = new_page(**SIZES[size])
     page.goto(demo_day.meetup.team.get_absolute_url())
     page.get_by_role("link", name=re.compile("Atom feed")).click()
