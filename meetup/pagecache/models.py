@@ -1,4 +1,7 @@
-from django.db import models
+import datetime
+
+from django.conf import settings
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -29,12 +32,23 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls):
-        """(version, changed_at): one query, creating the row on first use."""
-        row = cls.objects.filter(pk=cls.SINGLETON).values_list("version", "changed_at").first()
+        """(version, changed_at): one query, creating the row on first use.
+
+        Read with a plain cursor rather than the ORM: every reader request asks it (the page
+        cache's keys, ETags, the live pages' probe), and on this machine building the ORM's
+        query took ten times as long as running it (about 0.8 ms against 70 us on SQLite).
+        """
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT version, changed_at FROM {table} WHERE id = %s",  # noqa: S608 (our name)
+                [cls.SINGLETON],
+            )
+            row = cursor.fetchone()
         if row is None:
             obj, _created = cls.objects.get_or_create(pk=cls.SINGLETON)
-            row = (obj.version, obj.changed_at)
-        return row
+            return obj.version, obj.changed_at
+        return row[0], _aware(cls._meta.get_field("changed_at").to_python(row[1]))
 
     @classmethod
     def bump(cls):
@@ -43,3 +57,10 @@ class ContentVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=cls.SINGLETON)
+
+
+def _aware(value):
+    """SQLite hands the time back as naive UTC text; PostgreSQL as an aware datetime."""
+    if settings.USE_TZ and timezone.is_naive(value):
+        return timezone.make_aware(value, datetime.UTC)
+    return value
