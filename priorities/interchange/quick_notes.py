@@ -141,7 +141,8 @@ class _NewSession:
 class _Appending:
     """The notes go into an existing session of the day, whose rows stay as they are.
 
-    The session keeps its title; its notes get the notes' points after theirs. Outcomes are
+    The session keeps its title (a #startmeeting naming another is an error); its notes get the
+    notes' points after theirs. Outcomes are
     numbered after the session's own. A session holds one update per priority area (a rule of
     the database), so an area it already has an update of gets that update changed: the notes'
     status and headline, their points after its body, and their #inwriting if they have one.
@@ -159,6 +160,15 @@ class _Appending:
             update.priority_area_id: update
             for update in StatusUpdate.objects.filter(session=self.session)
         }
+        if plan.title and plan.title.lower() != self.session.title.lower():
+            # Nothing typed is dropped unseen: a title naming another session is a mistake.
+            self.errors.append(
+                LineError(
+                    plan.title_line,
+                    f'these notes go into the session "{self.session.title}", which keeps its '
+                    "title: remove the #startmeeting line, or choose that session",
+                )
+            )
 
     def session_rows(self):
         if not self.plan.notes:

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from priorities.models import Day, Meetup
 from tests.factories import (
@@ -20,7 +21,7 @@ from tests.html import form_data
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def meetup_running(days_ago=1, length=4, **fields):

@@ -158,7 +158,21 @@ def test_the_changes_come_in_the_order_of_their_lines_with_the_bodies_they_build
     assert Session.objects.count() == 0
 
 
-def test_a_session_of_another_day_or_deleted_is_refused(round_, areas):
+def test_a_startmeeting_naming_another_session_is_an_error(round_):
+    with pytest.raises(NotesError) as refused:
+        import_notes(round_.day, lines("#startmeeting Afternoon", "a point"), into=round_)
+    assert [(error.line, error.message) for error in refused.value.errors] == [
+        (
+            1,
+            'these notes go into the session "Morning status round", which keeps its title: '
+            "remove the #startmeeting line, or choose that session",
+        )
+    ]
+    import_notes(round_.day, lines("#startmeeting morning status round", "a point"), into=round_)
+    assert Session.objects.get().notes == "Started at 9.\n\n- a point"
+
+
+def test_a_session_of_another_day_is_refused(round_, areas):
     other = SessionFactory(day=DayFactory(meetup=round_.day.meetup, number=2))
     with pytest.raises(NotesError, match="has no session"):
         import_notes(round_.day, "a note", into=other)
