@@ -173,3 +173,32 @@ def test_a_new_day_comes_prefilled_and_the_day_autocomplete_finds_kilo_1(page, d
     page.locator("#id_day + .select2 .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill("day 1")
     expect(page.locator(".select2-results__option", has_text=str(demo_day))).to_have_count(1)
+
+
+def test_editor_adds_notes_to_a_session_of_the_day(page, demo_day, editor):
+    """A round published area by area: later notes go into the session the first made."""
+    log_in(page, editor)
+    page.goto(reverse("admin:priorities_day_notes", args=[demo_day.pk]))
+    page.get_by_label("Notes").fill(QUICK_NOTES)
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 session")
+
+    page.goto(reverse("admin:priorities_day_notes", args=[demo_day.pk]))
+    page.get_by_label("Add to").select_option(label="Day 1 wrap-up")
+    page.get_by_label("Notes").fill(
+        "#topic Scheduler split\n#status blocked Waiting on the spec\n#info the spec slipped\n"
+        "#risk The spec may slip past Kilo\n"
+    )
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator(".notes-changes")
+    expect(page.get_by_role("heading", name=re.compile("add to “Day 1 wrap-up”"))).to_be_visible()
+    expect(preview.locator("li").first).to_contain_text("replacing the session's update")
+    expect(preview.locator("pre.notes-detail").first).to_have_text("- the spec slipped")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 risk; 1 status update changed")
+    session = Session.objects.get(day=demo_day, title="Day 1 wrap-up")
+    update = session.updates.get()
+    assert (update.status, update.headline) == (Status.BLOCKED, "Waiting on the spec")
+    assert update.body.endswith("stays the top priority\n\n- the spec slipped")
+    assert session.decisions.count() == 1 and session.risks.count() == 1
