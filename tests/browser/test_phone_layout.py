@@ -15,6 +15,7 @@ from tests.browser.support import (
     expect,
     save_screenshot,
 )
+from tests.browser.test_accessibility import BLOCKING_IMPACTS, describe, run_axe
 
 pytestmark = BROWSER_MARKS
 
@@ -126,3 +127,15 @@ def test_the_scroll_hint_is_shown_only_when_the_scoreboard_scrolls(new_page, dem
     wrapper = page.get_by_role("region", name="Scoreboard table")
     assert wrapper.evaluate("e => e.scrollWidth <= e.clientWidth")
     expect(page.locator(".scroll-hint")).to_be_hidden()
+
+
+def test_axe_finds_no_serious_violation_in_the_phone_layouts(new_page, three_days, axe_source):
+    page = new_page(**PHONE_OPTIONS)
+    page.add_init_script(script=axe_source)
+    blocking = []
+    for url in [three_days.get_absolute_url(), three_days.days.get(number=2).get_absolute_url()]:
+        page.goto(url)
+        for violation in run_axe(page)["violations"]:
+            if violation["impact"] in BLOCKING_IMPACTS:
+                blocking.append(f"{url}: {describe(violation)}")
+    assert blocking == []
