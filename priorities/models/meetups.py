@@ -165,14 +165,20 @@ class DayQuerySet(models.QuerySet):
         return self.annotate(update_count=Count("sessions__updates"))
 
     def named(self, text):
-        """The days ``text`` names the way people say them: "day 2", "kilo 2", "kilo day 2"
-        (every word found in the meetup's name, slug or cycle, then the day's number); None
-        when ``text`` does not end with a number. A filter, so still one query."""
-        match = _DAY_NAME.fullmatch(text.strip())
-        if match is None:
+        """The days ``text`` names the way people say them: "day 2", "kilo 2", "Kilo day 3",
+        "nova-kilo-midcycle/1" (every word found in the meetup's name, slug or cycle, then the
+        day's number); None when ``text`` does not end with a number or has more words than a
+        name has. A filter, so still one query; reading ``text`` is linear in its length."""
+        number = _DAY_NUMBER.search(text.rstrip())
+        if number is None:
             return None
-        queryset = self.filter(number=int(match["number"]))
-        for word in match["words"].split():
+        words = _NAME_SEPARATORS.sub(" ", text[: number.start()]).split()
+        if words and words[-1].lower() == "day":
+            words.pop()
+        if len(words) > DAY_NAME_MAX_WORDS:
+            return None
+        queryset = self.filter(number=int(number.group()))
+        for word in words:
             queryset = queryset.filter(
                 Q(meetup__name__icontains=word)
                 | Q(meetup__slug__icontains=word)
@@ -181,8 +187,11 @@ class DayQuerySet(models.QuerySet):
         return queryset
 
 
-#: "<meetup words> [day] <number>": "Kilo mid-cycle, day 2", "nova-kilo-midcycle/2".
-_DAY_NAME = re.compile(r"(?P<words>.*?)[\s,/]*(?:\bday\s*)?(?P<number>[0-9]{1,4})", re.IGNORECASE)
+#: A day's number at the end of a search: "... 2", "...day2", ".../2".
+_DAY_NUMBER = re.compile(r"(?<![0-9])[0-9]{1,4}$")
+_NAME_SEPARATORS = re.compile(r"[\s,/]+")
+#: The most words a day's name is looked up by ("OpenStack Nova Kilo mid-cycle day 2").
+DAY_NAME_MAX_WORDS = 8
 
 
 class Day(VersionedModel):

@@ -187,10 +187,20 @@ def two_meetups():
         ("nova-kilo-midcycle/1", ["Nova Kilo mid-cycle, day 1"]),
         ("kilo", [f"Nova Kilo mid-cycle, day {n}" for n in (1, 2, 3)]),
         ("juno 2", []),
+        ("Kilo,day2", ["Nova Kilo mid-cycle, day 2"]),
+        ("12", []),
     ],
 )
 def test_the_day_autocomplete_understands_day_names(organiser_client, two_meetups, term, found):
     assert sorted(autocomplete(organiser_client, term)) == found
+
+
+def test_long_or_wordy_searches_are_no_day_names(two_meetups):
+    """Shapes that would make a backtracking pattern slow are read in one pass (no pattern in
+    ``DayQuerySet.named`` can backtrack), and too many words are not a day's name."""
+    assert Day.objects.named(" " * 100_000 + "x1" + " " * 100_000).count() == 0
+    assert Day.objects.named(", " * 100_000 + "x") is None
+    assert Day.objects.named("a " * 9 + "2") is None
 
 
 def test_the_day_autocomplete_is_one_query_and_keeps_to_the_editors_teams(two_meetups):
