@@ -11,6 +11,7 @@ Work is bounded: notes larger than ``MAX_NOTES_BYTES`` are refused before they a
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Max, Q
 from django.utils.text import Truncator
@@ -86,12 +87,16 @@ def import_notes(
     return apply(work, dry_run=dry_run, expected_digest=expected_digest).changes
 
 
+@dataclass
 class _Row:
     """A record the notes create (``action`` "add") or change, with what the preview says."""
 
-    def __init__(self, obj, line, label, *, action="add", fields=(), detail=""):
-        self.obj, self.line, self.label = obj, line, label
-        self.action, self.fields, self.detail = action, fields, detail
+    obj: object
+    line: int | None
+    label: str
+    action: str = "add"
+    fields: tuple = ()
+    detail: str = ""  # the text it writes, shown under the label
 
 
 class _NewSession:
@@ -190,7 +195,7 @@ class _Appending:
         if planned.delivery == Delivery.IN_WRITING:
             row.delivery, row.reported_by = planned.delivery, planned.reported_by
             fields += ["delivery", "reported_by"]
-        label = f"{_update_label(planned, row)}, replacing the session's update of this area"
+        label = f"{_update_label(planned, row)}, changing the session's update of this area"
         return _Row(row, planned.line, label, action="change", fields=fields, detail=planned.body)
 
     def last_positions(self):

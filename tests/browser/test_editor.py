@@ -193,7 +193,7 @@ def test_editor_adds_notes_to_a_session_of_the_day(page, demo_day, editor):
     page.get_by_role("button", name="Preview").click()
     preview = page.locator(".notes-changes")
     expect(page.get_by_role("heading", name=re.compile("add to “Day 1 wrap-up”"))).to_be_visible()
-    expect(preview.locator("li").first).to_contain_text("replacing the session's update")
+    expect(preview.locator("li").first).to_contain_text("changing the session's update")
     expect(preview.locator("pre.notes-detail").first).to_have_text("- the spec slipped")
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator(".messagelist")).to_contain_text("1 risk; 1 status update changed")

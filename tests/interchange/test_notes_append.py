@@ -122,7 +122,7 @@ def test_an_area_the_session_has_an_update_of_gets_that_update_changed(round_, a
     )
     assert [str(change) for change in changes] == [
         'update status update of "Cells v2": Slow progress, "CI with cells is the hurdle" '
-        "(in writing), replacing the session's update of this area "
+        "(in writing), changing the session's update of this area "
         "(status, headline, body, delivery, reported_by)"
     ]
     update.refresh_from_db()
@@ -229,7 +229,7 @@ def test_preview_then_confirm_adds_to_the_session(editor_client, editor, round_,
     assert "what the notes will add to &ldquo;Morning status round&rdquo;" in content
     assert (
         "line 2: update status update of &quot;Cells v2&quot;: Slow progress, &quot;Slower "
-        "now&quot;, replacing the session&#x27;s update of this area (status, headline, body)"
+        "now&quot;, changing the session&#x27;s update of this area (status, headline, body)"
         '<pre class="notes-detail">- reviews are the bottleneck</pre>'
     ) in content
     assert '<pre class="notes-detail">- two patches left\n- then the docs</pre>' in content
