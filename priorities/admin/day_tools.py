@@ -29,7 +29,7 @@ from ..interchange.quick_notes import count_changes, import_notes
 from ..interchange.report_export import day_report, report_filename, reports_zip
 from ..interchange.report_import import import_report
 from ..interchange.report_parser import MAX_REPORT_BYTES, ReportError, size_problem
-from ..models import Day, Meetup
+from ..models import Day, Meetup, Session
 from ..models.locking import VersionConflict
 from ..models.teams import in_teams
 from .forms import OneLineField
@@ -88,10 +88,20 @@ class NotesImportForm(forms.Form):
     """Quick notes for a day, MeetBot style; the text travels with the confirmation."""
 
     day = forms.ModelChoiceField(queryset=None)
+    session = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Add to",
+        empty_label="a new session",
+        help_text="A session of the day: the notes' updates, decisions, action items and risks "
+        "are added to it, their points after its notes; an area it already has an update of "
+        "gets that update changed. Its other rows stay as they are.",
+    )
     session_title = OneLineField(
         required=False,
         max_length=200,
-        help_text='Leave empty to use the title after #startmeeting, or "Quick notes".',
+        help_text="A new session's title. Leave empty to use the title after #startmeeting, "
+        'or "Quick notes".',
     )
     notes = forms.CharField(
         strip=False,
@@ -109,7 +119,23 @@ class NotesImportForm(forms.Form):
             self.fields["day"].initial = day
             self.fields["day"].disabled = True
         self.fields["day"].queryset = days
+        sessions = Session.objects.filter(day__in=days).select_related("day__meetup")
+        self.fields["session"].queryset = sessions.order_by(
+            "-day__meetup__start_date", "day__meetup_id", "day__number", "order", "pk"
+        )
+        if day is not None:
+            self.fields["session"].label_from_instance = lambda session: session.title
         self.fields["notes"].help_text = CHEAT_SHEET
+
+    def clean(self):
+        cleaned = super().clean()
+        day, session = cleaned.get("day"), cleaned.get("session")
+        if session is not None:
+            if day is not None and session.day_id != day.pk:
+                self.add_error("session", f"Choose a session of {day}.")
+            if cleaned.get("session_title"):
+                self.add_error("session_title", "Leave the title empty: the session keeps its own.")
+        return cleaned
 
     def clean_notes(self):
         notes = self.cleaned_data["notes"]
@@ -219,6 +245,7 @@ class DayToolsMixin:
             arguments = {
                 "text": form.cleaned_data["notes"],
                 "session_title": form.cleaned_data["session_title"] or None,
+                "into": form.cleaned_data["session"],
                 "user": request.user,
             }
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from ..models import (
     ActionItem,
@@ -30,6 +31,7 @@ from .editing import (
     VersionedInlineMixin,
 )
 from .forms import ShownValuesForm
+from .hardening import all_keys
 from .status_round import StatusRoundMixin
 from .team_scope import editable_team_ids
 
@@ -152,6 +154,30 @@ class DayAdmin(DayToolsMixin, VersionedAdmin):
     inlines = [SessionInline]
     actions = ["download_reports"]
     change_list_template = "admin/priorities/day/change_list.html"
+
+    def get_changeform_initial_data(self, request):
+        """A new day: of the meetup asked for, else the one in progress (or the latest) of the
+        editor's teams, numbered and dated after its last day (``Meetup.next_day``)."""
+        initial = super().get_changeform_initial_data(request)
+        meetups = in_teams(Meetup.objects.all(), editable_team_ids(request))
+        if "meetup" in initial:
+            asked = initial["meetup"]
+            meetup = meetups.filter(pk=asked).first() if all_keys(Meetup, [asked]) else None
+        else:
+            meetup = meetups.current(timezone.localdate())
+        if meetup is None:
+            return initial
+        day = meetup.next_day()
+        return {"meetup": meetup.pk, "number": day.number, "date": day.date, **initial}
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also the days named as people say them, "day 2" or "kilo 2" (``DayQuerySet.named``),
+        among the editor's days (``queryset``), in the same single query."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        named = queryset.named(search_term)
+        if named is not None:
+            found = found | named
+        return found, may_have_duplicates
 
 
 class StatusUpdateInline(VersionedInlineMixin, admin.StackedInline):

@@ -73,6 +73,8 @@ class Change:
     row: tuple = ()
     #: The line of the imported text it comes from, when there is one.
     line: int | None = None
+    #: The text it writes that the label cannot hold (an update's body), for the preview.
+    detail: str = ""
 
     def __str__(self):
         verb = {"add": "create", "change": "update", "delete": "delete"}[self.action]
@@ -84,10 +86,10 @@ class Change:
         return f"{self.model._meta.app_label}.{self.action}_{self.model._meta.model_name}"
 
     @classmethod
-    def of(cls, action, obj, label, fields=(), line=None):
+    def of(cls, action, obj, label, fields=(), line=None, detail=""):
         """The change of ``obj``, recording the version it had (none for a new row)."""
         row = () if action == "add" else (obj.pk, getattr(obj, "version", None))
-        return cls(action, type(obj), label, tuple(fields), row, line)
+        return cls(action, type(obj), label, tuple(fields), row, line, detail)
 
 
 @dataclass

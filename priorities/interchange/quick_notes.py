@@ -1,410 +1,263 @@
 """Quick notes, MeetBot style: lines typed in a meeting's IRC channel or pad become a session.
 
 ``parse_notes`` (``notes_commands``) reads the text into commands, one per line;
-``plan_notes`` turns those commands into the records they describe, given the priority areas;
-``import_notes`` creates them in a new session of a day, in one transaction. Every problem is
-reported with its (1-based) line, all of them at once, and with any problem nothing is written.
-A dry run does the same work and rolls it back, so it also catches what the database refuses.
+``plan_notes`` (``notes_plan``) turns those commands into the records they describe, given the
+priority areas; ``import_notes`` creates them in a new session of a day, or adds them to one
+of its sessions, in one transaction. Every problem is reported with its (1-based) line, all of
+them at once, and with any problem nothing is written. A dry run does the same work and rolls
+it back, so it also catches what the database refuses.
 
-Lines after ``#endmeeting`` are an error rather than ignored: nothing typed is dropped silently.
-
-Work is bounded: notes larger than ``MAX_NOTES_BYTES`` are refused before they are read, and
-looking a topic up among the areas costs the same however many areas there are.
+Work is bounded: notes larger than ``MAX_NOTES_BYTES`` are refused before they are read.
 """
 
-import bisect
-import difflib
-import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Max, Q
 from django.utils.text import Truncator
 
 from ..enums import Delivery, SessionKind
-from ..models import ActionItem, Decision, Person, PriorityArea, Risk, Session, StatusUpdate
+from ..models import ActionItem, Person, PriorityArea, Session, StatusUpdate
 from ..models.locking import lock_day
 from .importing import Change, ImportResult, apply, row_problem, save_row
-from .markdown import inline_text, link
-from .notes_commands import (
-    DEFAULT_TITLE,
-    Command,
-    LineError,
-    NotesError,
-    notes_size_problem,
-    parse_notes,
-)
+from .notes_commands import DEFAULT_TITLE, LineError, NotesError, notes_size_problem, parse_notes
+from .notes_plan import plan_notes
 
-_TRAILING_PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*$")
-
-#: How close a topic must be to an area's name to be taken for a typo of it.
-CLOSE_MATCH_CUTOFF = 0.8
-#: A topic is compared with at most twice this many names: those closest to it in length
-#: that start with the same letter, and those closest in length whatever their first letter
-#: (a ratio of 0.8 needs lengths within a ratio of 2/3 anyway). A typo is found among a
-#: team's few dozen areas as before; with thousands, a topic still costs the same.
-CLOSE_MATCH_CANDIDATES = 16
-#: How many topics of one import are looked for among the areas' names: the notes of a
-#: meeting have a few dozen topics; past this many, a topic naming no area is taken as a
-#: general topic without the hint.
-CLOSE_MATCH_LOOKUPS = 200
+__all__ = ["count_changes", "import_notes", "plan_notes"]
 
 
-# From commands to records.
+def import_notes(
+    day,
+    text,
+    *,
+    session_title=None,
+    into=None,
+    user=None,
+    dry_run=False,
+    expected_digest=None,
+):
+    """Create a session of ``day`` with what ``text`` holds, in one transaction; or, given
+    ``into`` (one of the day's sessions), add it to that session (``_Appending``).
 
-
-@dataclass
-class PlannedUpdate:
-    line: int
-    area: PriorityArea
-    status: str
-    headline: str
-    body: str = ""
-    delivery: str = Delivery.IN_PERSON
-    reported_by: str = ""
-
-
-@dataclass
-class PlannedOutcome:
-    line: int
-    model: type
-    text: str
-    area: PriorityArea | None = None
-    owner: str = ""
-    topic: str = ""  # the general topic it comes under, when that names no priority area
-
-
-@dataclass
-class NotesPlan:
-    """What the notes describe: the session's title and notes, its updates and outcomes."""
-
-    title: str = ""
-    title_line: int | None = None
-    notes: str = ""
-    updates: list = field(default_factory=list)
-    outcomes: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-
-@dataclass
-class _Topic:
-    line: int
-    text: str
-    area: PriorityArea | None
-    items: list = field(default_factory=list)  # [Command] of #info and #link
-    status: Command | None = None
-    in_writing: Command | None = None
-    reported_unknown: bool = False
-
-
-def plan_notes(parsed, areas):
-    """Turn ``parse_notes``'s output into a ``NotesPlan``, given every priority area."""
-    return _Planner(areas).plan(parsed)
-
-
-class _Planner:
-    def __init__(self, areas):
-        areas = list(areas)
-        self.by_name = {}
-        self.stripped = {}
-        for area in areas:
-            self.by_name[area.name.lower()] = area
-            self.by_name[area.slug.lower()] = area
-            short = _TRAILING_PARENTHETICAL.sub("", area.name).lower()
-            self.stripped.setdefault(short, []).append(area)
-        self.names = {area.name.lower(): area.name for area in areas}
-        self.names.update({area.slug.lower(): area.name for area in areas})
-        self.names.update({short: found[0].name for short, found in self.stripped.items()})
-        self.by_length = _ByLength(self.names)
-        by_letter = {}
-        for name in self.names:
-            by_letter.setdefault(name[:1], []).append(name)
-        self.by_letter = {letter: _ByLength(names) for letter, names in by_letter.items()}
-        self.lookups_left = CLOSE_MATCH_LOOKUPS
-
-    def plan(self, parsed):
-        self.result = NotesPlan()
-        self.topic = None
-        self.loose = []  # #info and #link before any topic
-        self.sections = []  # (heading, [Command])
-        self.status_lines = {}  # area pk -> line of its #status
-        for item in parsed:
-            if isinstance(item, LineError):
-                self.result.errors.append(item)
-            else:
-                getattr(self, f"on_{item.name}")(item)
-        self.close_topic()
-        self.result.notes = _notes_text(self.loose, self.sections)
-        return self.result
-
-    def error(self, line, message):
-        self.result.errors.append(LineError(line, message))
-
-    def find_area(self, text):
-        key = text.lower()
-        if key in self.by_name:
-            return self.by_name[key], None
-        found = self.stripped.get(key, [])
-        if len(found) == 1:
-            return found[0], None
-        if len(found) > 1:
-            names = " or ".join(f'"{area.name}"' for area in found)
-            return None, f'"{text}" could be any of {names}: use the full name'
-        if self.lookups_left <= 0:
-            return None, None
-        self.lookups_left -= 1
-        close = difflib.get_close_matches(key, self.candidates(key), n=1, cutoff=CLOSE_MATCH_CUTOFF)
-        if close:
-            return None, f'unknown priority area "{text}" (did you mean "{self.names[close[0]]}"?)'
-        return None, None
-
-    def candidates(self, key):
-        """The names worth comparing with ``key``: a bounded number, see above."""
-        same_letter = self.by_letter.get(key[:1])
-        found = same_letter.closest(key) if same_letter else []
-        return dict.fromkeys([*found, *self.by_length.closest(key)])
-
-    def on_startmeeting(self, command):
-        if self.result.title_line is not None:
-            self.error(
-                command.line,
-                f"a second #startmeeting (the first is on line {self.result.title_line})",
-            )
-            return
-        self.result.title_line = command.line
-        self.result.title = command.text
-
-    def on_endmeeting(self, command):
-        pass
-
-    def on_topic(self, command):
-        self.close_topic()
-        area, problem = self.find_area(command.text)
-        if problem:
-            self.error(command.line, problem)
-        self.topic = _Topic(command.line, command.text, area, reported_unknown=bool(problem))
-
-    def area_topic(self, command):
-        """The current topic when it names a priority area; else report why it does not."""
-        topic = self.topic
-        if topic is None:
-            self.error(
-                command.line,
-                f"#{command.name} needs a #topic naming a priority area before it",
-            )
-            return None
-        if topic.area is None:
-            if not topic.reported_unknown:
-                self.error(topic.line, f'unknown priority area "{topic.text}"')
-                topic.reported_unknown = True
-            return None
-        return topic
-
-    def on_status(self, command):
-        if (topic := self.area_topic(command)) is None:
-            return
-        first = self.status_lines.get(topic.area.pk)
-        if first is not None:
-            self.error(
-                command.line,
-                f'a second #status for "{topic.area.name}" (the first is on line {first}): '
-                "a session holds one update per priority area",
-            )
-            return
-        self.status_lines[topic.area.pk] = command.line
-        topic.status = command
-
-    def on_inwriting(self, command):
-        if (topic := self.area_topic(command)) is None:
-            return
-        if topic.in_writing is not None:
-            self.error(
-                command.line, f"a second #inwriting (the first is on line {topic.in_writing.line})"
-            )
-            return
-        topic.in_writing = command
-
-    def on_info(self, command):
-        (self.topic.items if self.topic else self.loose).append(command)
-
-    on_link = on_info
-
-    def on_agreed(self, command):
-        self.add_outcome(command, Decision)
-
-    def on_action(self, command):
-        self.add_outcome(command, ActionItem, owner=command.owner)
-
-    def on_risk(self, command):
-        self.add_outcome(command, Risk)
-
-    def add_outcome(self, command, model, **values):
-        area = self.topic.area if self.topic else None
-        topic = self.topic.text if self.topic and area is None else ""
-        self.result.outcomes.append(
-            PlannedOutcome(command.line, model, command.text, area, topic=topic, **values)
-        )
-
-    def close_topic(self):
-        topic, self.topic = self.topic, None
-        if topic is None:
-            return
-        if topic.status is None:
-            if topic.in_writing is not None:
-                self.error(
-                    topic.in_writing.line,
-                    f'#inwriting needs a #status for "{topic.area.name}" under the same #topic',
-                )
-            if topic.items:
-                self.sections.append((topic.text, topic.items))
-            return
-        items = list(topic.items)
-        headline = topic.status.text
-        if not headline:
-            first_info = next((item for item in items if item.name == "info"), None)
-            if first_info is None:
-                self.error(
-                    topic.status.line,
-                    f'the #status of "{topic.area.name}" needs a headline: write it after the '
-                    "status, or as an #info line under the #topic",
-                )
-                return
-            headline = first_info.text
-            items.remove(first_info)
-        update = PlannedUpdate(
-            topic.status.line,
-            topic.area,
-            topic.status.status,
-            headline,
-            body=_bullets(items),
-        )
-        if topic.in_writing is not None:
-            update.delivery = Delivery.IN_WRITING
-            update.reported_by = topic.in_writing.text
-        self.result.updates.append(update)
-
-
-class _ByLength:
-    """Names sorted by length, to find those closest in length to a word."""
-
-    def __init__(self, names):
-        self.names = sorted(names, key=len)
-        self.lengths = [len(name) for name in self.names]
-
-    def closest(self, word, count=CLOSE_MATCH_CANDIDATES):
-        start = max(0, bisect.bisect_left(self.lengths, len(word)) - count // 2)
-        return self.names[start : start + count]
-
-
-def _bullets(items):
-    return "\n".join(f"- {_item_markdown(item)}" for item in items)
-
-
-def _item_markdown(item):
-    if item.name != "link":
-        return item.text  # editors' Markdown, kept as typed
-    return link(item.url, item.text)
-
-
-def _notes_text(loose, sections):
-    blocks = []
-    if loose:
-        blocks.append(_bullets(loose))
-    for heading, items in sections:
-        blocks.append(f"#### {inline_text(heading)}\n\n{_bullets(items)}")
-    return "\n\n".join(blocks)
-
-
-# Into the database.
-
-
-def import_notes(day, text, *, session_title=None, user=None, dry_run=False, expected_digest=None):
-    """Create a session of ``day`` with what ``text`` holds, in one transaction.
-
-    Returns the list of ``Change`` made (with ``dry_run``, rolled back; with
-    ``expected_digest``, see ``importing.apply``). Raises ``NotesError`` with every problem
-    found; then nothing is written.
+    Returns the list of ``Change`` made, in the notes' line order (with ``dry_run``, rolled
+    back; with ``expected_digest``, see ``importing.apply``). Raises ``NotesError`` with every
+    problem found; then nothing is written.
     """
     if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
         raise NotesError([LineError(None, problem)])
     # A "#topic Bugs" finds the meetup's team's Bugs, never another team's.
     plan = plan_notes(parse_notes(text), PriorityArea.objects.filter(team=day.meetup.team_id))
-    errors = list(plan.errors)
-    title_line = plan.title_line if plan.title else None
-    title = (session_title or "").strip() or plan.title or DEFAULT_TITLE
-    if session_title and session_title.strip():
-        title_line = None
-    title_taken = f'{day} already has a session "{title}": choose another title for these notes'
-    if day.sessions.filter(title__iexact=title).exists():
-        errors.append(LineError(title_line, title_taken))
-    order = (day.sessions.aggregate(last=Max("order"))["last"] or 0) + 1
-    session = Session(
-        day=day, title=title, kind=SessionKind.DISCUSSION, order=order, notes=plan.notes
-    )
-    session_label = f'session "{title}"'
-    if plan.notes:
-        points = sum(1 for line in plan.notes.splitlines() if line.startswith("- "))
-        session_label += f" with {points} point{'s' if points != 1 else ''} in its notes"
-    rows = [(session, title_line, session_label)]
+    if into is not None:
+        target = _Appending(day, plan, into)
+    else:
+        target = _NewSession(day, plan, session_title)
+    rows = [*target.session_rows()]
+    children = []
     for update in plan.updates:
-        row = StatusUpdate(
-            session=session,
-            priority_area=update.area,
-            status=update.status,
-            headline=update.headline,
-            body=update.body,
-            delivery=update.delivery,
-            reported_by=update.reported_by,
-            saved_by=user,
-        )
-        label = (
-            f'status update of "{update.area.name}": {row.get_status_display()}, '
-            f'"{_short(update.headline)}"'
-        )
-        if update.delivery == Delivery.IN_WRITING:
-            label += " (in writing)"
-        rows.append((row, update.line, label))
+        children.append(target.update_row(update, user))
     owners = _owner_names({outcome.owner for outcome in plan.outcomes if outcome.owner})
-    positions = Counter()
+    positions = Counter(target.last_positions())
     for outcome in plan.outcomes:
         positions[outcome.model] += 1
-        row = outcome.model(
-            session=session,
-            priority_area=outcome.area,
-            text=outcome.text,
-            order=positions[outcome.model],
-        )
-        label = outcome.model._meta.verbose_name
-        if outcome.model is ActionItem:
-            row.owner = owners.get(outcome.owner.lower(), outcome.owner)
-            label += f" for {row.owner}"
-        if outcome.area is not None:
-            label += f' ("{outcome.area.name}")'
-        elif outcome.topic:
-            # Said so in the preview: a topic meant as an area but named differently.
-            label += f' (topic "{_short(outcome.topic)}", no priority area)'
-        rows.append((row, outcome.line, f"{label}: {_short(outcome.text)}"))
+        children.append(_outcome_row(target.session, outcome, positions[outcome.model], owners))
+    # Listed, and so previewed, in the order of the lines they come from.
+    rows += sorted(children, key=lambda row: row.line)
 
+    errors = [*plan.errors, *target.errors]
     errors += [
-        LineError(line, f"{label}: {problem}")
-        for row, line, label in rows
-        if (problem := row_problem(row))
+        LineError(row.line, f"{row.label}: {problem}")
+        for row in rows
+        if (problem := row_problem(row.obj))
     ]
     if errors:
         raise NotesError(errors)
 
     def work():
         lock_day(day)
-        if day.sessions.filter(title__iexact=title).exists():
-            raise NotesError([LineError(title_line, title_taken)])
+        target.check_still_possible()
         changes = []
-        for row, line, label in rows:
-            if refused := save_row(row):
-                raise NotesError([LineError(line, f"{label}: {refused}")])
-            changes.append(Change.of("add", row, label, line=line))
+        for row in rows:
+            # Made first: a row changed counts with the version it was read with.
+            change = Change.of(row.action, row.obj, row.label, row.fields, row.line, row.detail)
+            if refused := save_row(row.obj):
+                raise NotesError([LineError(row.line, f"{row.label}: {refused}")])
+            changes.append(change)
         return ImportResult(day, changes)
 
     return apply(work, dry_run=dry_run, expected_digest=expected_digest).changes
+
+
+@dataclass
+class _Row:
+    """A record the notes create (``action`` "add") or change, with what the preview says."""
+
+    obj: object
+    line: int | None
+    label: str
+    action: str = "add"
+    fields: tuple = ()
+    detail: str = ""  # the text it writes, shown under the label
+
+
+class _NewSession:
+    """The notes make a new session of the day, titled by the form, #startmeeting or default."""
+
+    def __init__(self, day, plan, session_title):
+        self.day = day
+        self.errors = []
+        self.title_line = plan.title_line if plan.title else None
+        self.title = (session_title or "").strip() or plan.title or DEFAULT_TITLE
+        if session_title and session_title.strip():
+            self.title_line = None
+        if self.title_taken():
+            self.errors.append(self.title_taken_error())
+        order = (day.sessions.aggregate(last=Max("order"))["last"] or 0) + 1
+        self.session = Session(
+            day=day, title=self.title, kind=SessionKind.DISCUSSION, order=order, notes=plan.notes
+        )
+        self.label = f'session "{self.title}"'
+        if plan.notes:
+            self.label += f" with {_points(plan.notes)} in its notes"
+
+    def title_taken(self):
+        return self.day.sessions.filter(title__iexact=self.title).exists()
+
+    def title_taken_error(self):
+        return LineError(
+            self.title_line,
+            f'{self.day} already has a session "{self.title}": choose another title for these '
+            "notes, or add them to that session",
+        )
+
+    def session_rows(self):
+        yield _Row(self.session, self.title_line, self.label, detail=self.session.notes)
+
+    def update_row(self, update, user):
+        return _new_update_row(self.session, update, user)
+
+    def last_positions(self):
+        return {}
+
+    def check_still_possible(self):
+        if self.title_taken():
+            raise NotesError([self.title_taken_error()])
+
+
+class _Appending:
+    """The notes go into an existing session of the day, whose rows stay as they are.
+
+    The session keeps its title (a #startmeeting naming another is an error); its notes get the
+    notes' points after theirs. Outcomes are
+    numbered after the session's own. A session holds one update per priority area (a rule of
+    the database), so an area it already has an update of gets that update changed: the notes'
+    status and headline, their points after its body, and their #inwriting if they have one.
+    Rows changed count with the version read here, so a confirmation made after someone else
+    saved them is shown the new preview instead (``importing.apply``).
+    """
+
+    def __init__(self, day, plan, into):
+        self.day, self.plan, self.errors = day, plan, []
+        # Read again, never the caller's object: a preview's dry run must leave it as it was.
+        self.session = day.sessions.filter(pk=into.pk).first()
+        if self.session is None:
+            raise NotesError([LineError(None, f'{day} has no session "{into.title}" (any more)')])
+        self.updates = {
+            update.priority_area_id: update
+            for update in StatusUpdate.objects.filter(session=self.session)
+        }
+        if plan.title and plan.title.lower() != self.session.title.lower():
+            # Nothing typed is dropped unseen: a title naming another session is a mistake.
+            self.errors.append(
+                LineError(
+                    plan.title_line,
+                    f'these notes go into the session "{self.session.title}", which keeps its '
+                    "title: remove the #startmeeting line, or choose that session",
+                )
+            )
+
+    def session_rows(self):
+        if not self.plan.notes:
+            return
+        session = self.session
+        session.notes = _after(session.notes, self.plan.notes)
+        label = f'session "{session.title}": {_points(self.plan.notes)} added to its notes'
+        yield _Row(session, None, label, action="change", fields=("notes",), detail=self.plan.notes)
+
+    def update_row(self, planned, user):
+        row = self.updates.get(planned.area.pk)
+        if row is None:
+            return _new_update_row(self.session, planned, user)
+        row.status, row.headline, row.saved_by = planned.status, planned.headline, user
+        fields = ["status", "headline"]
+        if planned.body:
+            row.body = _after(row.body, planned.body)
+            fields.append("body")
+        if planned.delivery == Delivery.IN_WRITING:
+            row.delivery, row.reported_by = planned.delivery, planned.reported_by
+            fields += ["delivery", "reported_by"]
+        label = f"{_update_label(planned, row)}, changing the session's update of this area"
+        return _Row(row, planned.line, label, action="change", fields=fields, detail=planned.body)
+
+    def last_positions(self):
+        """{outcome model: the highest order the session's outcomes of it have}."""
+        return {
+            model: model.objects.filter(session=self.session).aggregate(last=Max("order"))["last"]
+            or 0
+            for model in {outcome.model for outcome in self.plan.outcomes}
+        }
+
+    def check_still_possible(self):
+        if not Session.objects.filter(pk=self.session.pk, day=self.day).exists():
+            raise NotesError([LineError(None, f'The session "{self.session.title}" was deleted.')])
+
+
+def _new_update_row(session, update, user):
+    row = StatusUpdate(
+        session=session,
+        priority_area=update.area,
+        status=update.status,
+        headline=update.headline,
+        body=update.body,
+        delivery=update.delivery,
+        reported_by=update.reported_by,
+        saved_by=user,
+    )
+    return _Row(row, update.line, _update_label(update, row), detail=update.body)
+
+
+def _outcome_row(session, outcome, order, owners):
+    row = outcome.model(session=session, priority_area=outcome.area, text=outcome.text, order=order)
+    label = outcome.model._meta.verbose_name
+    if outcome.model is ActionItem:
+        row.owner = owners.get(outcome.owner.lower(), outcome.owner)
+        label += f" for {row.owner}"
+    if outcome.area is not None:
+        label += f' ("{outcome.area.name}")'
+    elif outcome.topic:
+        # Said so in the preview: a topic meant as an area but named differently.
+        label += f' (topic "{_short(outcome.topic)}", no priority area)'
+    detail = outcome.text if _short(outcome.text) != outcome.text else ""
+    return _Row(row, outcome.line, f"{label}: {_short(outcome.text)}", detail=detail)
+
+
+def _update_label(planned, row):
+    label = (
+        f'status update of "{planned.area.name}": {row.get_status_display()}, '
+        f'"{_short(planned.headline)}"'
+    )
+    if planned.delivery == Delivery.IN_WRITING:
+        label += " (in writing)"
+    return label
+
+
+def _points(notes):
+    count = sum(1 for line in notes.splitlines() if line.startswith("- "))
+    return f"{count} point{'s' if count != 1 else ''}"
+
+
+def _after(text, more):
+    """``more`` after ``text``, a blank line between them (Markdown's paragraph break)."""
+    return f"{text.rstrip()}\n\n{more}" if text.strip() else more
 
 
 def _owner_names(nicks):
@@ -421,15 +274,23 @@ def _owner_names(nicks):
 
 
 def count_changes(changes):
-    """'1 session, 2 status updates and 1 decision': what ``changes`` create, by kind."""
-    counts = Counter(change.model for change in changes)
+    """'1 session, 2 status updates and 1 decision': what ``changes`` create, by kind, then
+    what they change ('...; 1 status update changed')."""
+    added = _counted(change.model for change in changes if change.action == "add")
+    changed = _counted(change.model for change in changes if change.action == "change")
+    if not changed:
+        return added or "nothing"
+    return f"{added}; {changed} changed" if added else f"{changed} changed"
+
+
+def _counted(models):
     parts = [
         f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
-        for model, count in counts.items()
+        for model, count in Counter(models).items()
     ]
     if len(parts) > 1:
         return f"{', '.join(parts[:-1])} and {parts[-1]}"
-    return "".join(parts) or "nothing"
+    return "".join(parts)
 
 
 def _short(text):

@@ -1,8 +1,11 @@
 """Meetups, their numbered days, and the sessions of each day."""
 
+import datetime
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, Count, Exists, F, Max, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -61,6 +64,16 @@ class MeetupQuerySet(models.QuerySet):
             )
         return queryset
 
+    def current(self, today):
+        """The meetup in progress on ``today`` (the latest to start, if several are), else the
+        latest to start: the one an organiser adding a day most likely means. One query."""
+        running = Case(
+            When(start_date__lte=today, end_date__gte=today, then=True),
+            default=False,
+            output_field=BooleanField(),
+        )
+        return self.annotate(running=running).order_by("-running", "-start_date", "name").first()
+
 
 class Meetup(models.Model):
     """A gathering of a team over one or more consecutive days, in one of its cycles."""
@@ -117,6 +130,18 @@ class Meetup(models.Model):
             return self.start_date.isoformat()
         return f"{self.start_date.isoformat()} to {self.end_date.isoformat()}"
 
+    def next_day(self):
+        """The day that would come next, unsaved: numbered after the highest number, dated the
+        day after the latest date (the first day: the meetup's start). The date is left empty
+        when it would fall after the meetup's end. One query."""
+        last = self.days.aggregate(number=Max("number"), date=Max("date"))
+        if last["number"] is None:
+            return Day(meetup=self, number=1, date=self.start_date)
+        date = max(last["date"] + datetime.timedelta(days=1), self.start_date)
+        return Day(
+            meetup=self, number=last["number"] + 1, date=date if date <= self.end_date else None
+        )
+
     def recent_decisions_and_action_items(self, limit=50):
         """The ``limit`` most recently recorded decisions and action items, newest first.
 
@@ -138,6 +163,35 @@ class DayQuerySet(models.QuerySet):
 
     def with_update_counts(self):
         return self.annotate(update_count=Count("sessions__updates"))
+
+    def named(self, text):
+        """The days ``text`` names the way people say them: "day 2", "kilo 2", "Kilo day 3",
+        "nova-kilo-midcycle/1" (every word found in the meetup's name, slug or cycle, then the
+        day's number); None when ``text`` does not end with a number or has more words than a
+        name has. A filter, so still one query; reading ``text`` is linear in its length."""
+        number = _DAY_NUMBER.search(text.rstrip())
+        if number is None:
+            return None
+        words = _NAME_SEPARATORS.sub(" ", text[: number.start()]).split()
+        if words and words[-1].lower() == "day":
+            words.pop()
+        if len(words) > DAY_NAME_MAX_WORDS:
+            return None
+        queryset = self.filter(number=int(number.group()))
+        for word in words:
+            queryset = queryset.filter(
+                Q(meetup__name__icontains=word)
+                | Q(meetup__slug__icontains=word)
+                | Q(meetup__cycle__name__icontains=word)
+            )
+        return queryset
+
+
+#: A day's number at the end of a search: "... 2", "...day2", ".../2".
+_DAY_NUMBER = re.compile(r"(?<![0-9])[0-9]{1,4}$")
+_NAME_SEPARATORS = re.compile(r"[\s,/]+")
+#: The most words a day's name is looked up by ("OpenStack Nova Kilo mid-cycle day 2").
+DAY_NAME_MAX_WORDS = 8
 
 
 class Day(VersionedModel):

@@ -75,10 +75,12 @@ def expect(*args, **kwargs):
 
 
 def save_screenshot(page, name, **options):
-    """Save ``docs/screenshots/<name>.png``, overwriting the previous run's."""
+    """Save ``docs/screenshots/<name>.png``, overwriting the previous run's. Animations are
+    stopped unless ``animations="allow"`` (a scroll-driven one shows the scoreboard's hint)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), animations="disabled", caret="hide", **options)
+    options = {"animations": "disabled", "caret": "hide", **options}
+    page.screenshot(path=str(path), **options)
     return path
 
 

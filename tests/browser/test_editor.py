@@ -1,5 +1,6 @@
 """An editor in a real browser: signs in to the admin, posts an update and a decision, checks."""
 
+import datetime
 import re
 
 import pytest
@@ -123,3 +124,81 @@ def test_editor_adds_quick_notes_previews_them_and_confirms(page, demo_day, edit
     expect(section.get_by_role("heading", name="Process")).to_be_visible()
     expect(section).to_contain_text("The interface drawn on the whiteboard is the target")
     expect(section).to_contain_text("scheduler-team")
+
+
+#: Everything on a page that would need sideways scrolling: elements reaching past the window's
+#: right edge, and boxes whose content is wider than they are (clipped or scrolled).
+OVERFLOWING = """(selector) => [...document.querySelectorAll(selector)]
+    .filter((element) => element.offsetParent !== null)
+    .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5
+        || element.scrollWidth > element.clientWidth + 1)
+    .map((element) => element.id || element.name || element.className)"""
+
+
+def test_the_session_form_fits_1280_px_and_its_inputs_show_what_they_hold(page, demo_day, editor):
+    # The status round of the demo: nine updates, a decision, two action items, two risks.
+    session = max(demo_day.sessions.all(), key=lambda session: session.updates.count())
+    log_in(page, editor)
+    page.goto(reverse("admin:priorities_session_change", args=[session.pk]))
+    assert page.viewport_size["width"] == 1280
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    groups = "#updates-group, #decisions-group, #action_items-group, #risks-group"
+    assert page.evaluate(OVERFLOWING, groups) == []
+    assert page.evaluate(OVERFLOWING, ".inline-group th, .inline-group td") == []
+    # The owner, done and delete columns of the action items are on screen, beside the text.
+    row = page.locator("#action_items-0")
+    for cell in ["td.field-text", "td.field-owner", "td.field-done", "td.delete"]:
+        box = row.locator(cell).bounding_box()
+        assert box["width"] > 20 and box["x"] + box["width"] <= 1280, cell
+    assert row.locator("td.field-text textarea").bounding_box()["width"] >= 250
+    # One-line inputs hold their whole value without scrolling it.
+    one_line = "input.vTextField"
+    assert page.locator(one_line).count() > 10
+    assert page.evaluate(OVERFLOWING, one_line) == []
+    assert page.locator("#id_updates-0-headline").bounding_box()["width"] >= 600
+    save_screenshot(page, "admin-session-form", clip={"x": 0, "y": 0, "width": 1280, "height": 800})
+
+
+def test_a_new_day_comes_prefilled_and_the_day_autocomplete_finds_kilo_1(page, demo_day, editor):
+    log_in(page, editor)
+    page.goto(reverse("admin:priorities_day_add"))
+    meetup = demo_day.meetup
+    expect(page.locator("#id_meetup + .select2")).to_contain_text(meetup.name)
+    expect(page.locator("#id_number")).to_have_value("2")
+    expect(page.locator("#id_date")).to_have_value(
+        (demo_day.date + datetime.timedelta(days=1)).isoformat()
+    )
+    page.goto(reverse("admin:priorities_session_add"))
+    autocomplete(page, "#id_day", "kilo 1", str(demo_day))
+    page.locator("#id_day + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("day 1")
+    expect(page.locator(".select2-results__option", has_text=str(demo_day))).to_have_count(1)
+
+
+def test_editor_adds_notes_to_a_session_of_the_day(page, demo_day, editor):
+    """A round published area by area: later notes go into the session the first made."""
+    log_in(page, editor)
+    page.goto(reverse("admin:priorities_day_notes", args=[demo_day.pk]))
+    page.get_by_label("Notes").fill(QUICK_NOTES)
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 session")
+
+    page.goto(reverse("admin:priorities_day_notes", args=[demo_day.pk]))
+    page.get_by_label("Add to").select_option(label="Day 1 wrap-up")
+    page.get_by_label("Notes").fill(
+        "#topic Scheduler split\n#status blocked Waiting on the spec\n#info the spec slipped\n"
+        "#risk The spec may slip past Kilo\n"
+    )
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator(".notes-changes")
+    expect(page.get_by_role("heading", name=re.compile("add to “Day 1 wrap-up”"))).to_be_visible()
+    expect(preview.locator("li").first).to_contain_text("changing the session's update")
+    expect(preview.locator("pre.notes-detail").first).to_have_text("- the spec slipped")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 risk; 1 status update changed")
+    session = Session.objects.get(day=demo_day, title="Day 1 wrap-up")
+    update = session.updates.get()
+    assert (update.status, update.headline) == (Status.BLOCKED, "Waiting on the spec")
+    assert update.body.endswith("stays the top priority\n\n- the spec slipped")
+    assert session.decisions.count() == 1 and session.risks.count() == 1

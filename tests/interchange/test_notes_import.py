@@ -350,11 +350,12 @@ def test_a_given_title_wins_over_startmeeting_and_the_default_is_quick_notes(day
 def test_a_title_the_day_already_has_is_an_error_and_nothing_is_written(day, areas, row_counts):
     SessionFactory(day=day, title="Quick notes")
     before = row_counts(CREATED_MODELS)
+    hint = "choose another title for these notes, or add them to that session"
     assert errors_of(lambda: import_notes(day, lines("#topic Cells v2", "#status started Go"))) == [
-        (None, f'{day} already has a session "Quick notes": choose another title for these notes')
+        (None, f'{day} already has a session "Quick notes": {hint}')
     ]
     assert errors_of(lambda: import_notes(day, lines("#startmeeting quick NOTES", "x"))) == [
-        (1, f'{day} already has a session "quick NOTES": choose another title for these notes')
+        (1, f'{day} already has a session "quick NOTES": {hint}')
     ]
     assert row_counts(CREATED_MODELS) == before
 

@@ -7,13 +7,14 @@ from django.core.management.base import BaseCommand, CommandError, DjangoHelpFor
 from priorities.interchange.notes_commands import CHEAT_SHEET, NotesError
 from priorities.interchange.quick_notes import count_changes, import_notes
 from priorities.models import Day, Meetup
+from priorities.models.locking import VersionConflict
 
 
 class Command(BaseCommand):
     help = (
         "Add quick notes, MeetBot style (#topic, #status, #info, #agreed, #action, #risk...), "
-        "to a meetup day as a new session. The whole import is one transaction: notes with an "
-        "error change nothing.\n\n" + CHEAT_SHEET
+        "to a meetup day as a new session, or (--append) to one of its sessions. The whole "
+        "import is one transaction: notes with an error change nothing.\n\n" + CHEAT_SHEET
     )
     stealth_options = ("stdin",)
 
@@ -30,17 +31,32 @@ class Command(BaseCommand):
         parser.add_argument(
             "--session",
             metavar="TITLE",
-            help="the new session's title (default: #startmeeting's, else \"Quick notes\")",
+            help="the new session's title (default: #startmeeting's, else \"Quick notes\"); "
+            "with --append, the day's session to add the notes to",
+        )
+        parser.add_argument(
+            "--append",
+            action="store_true",
+            help="add the notes to the day's session titled --session: its rows stay, its notes "
+            "get the points after theirs, an area it has an update of gets that update changed",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="print what would be created and write nothing"
         )
 
-    def handle(self, *args, file, day, session, dry_run, **options):
+    def handle(self, *args, file, day, session, append, dry_run, **options):
         day = self.find_day(day)
+        into = self.find_session(day, session) if append else None
         text = self.read(file, options.get("stdin"))
         try:
-            changes = import_notes(day, text, session_title=session, dry_run=dry_run)
+            changes = import_notes(
+                day, text, session_title=None if append else session, into=into, dry_run=dry_run
+            )
+        except VersionConflict as conflict:
+            raise CommandError(
+                f"{conflict.obj} was saved by someone else meanwhile; nothing was written: "
+                "run the command again."
+            ) from None
         except NotesError as error:
             name = "stdin" if file == "-" else file
             problems = "\n".join(f"  {problem}" for problem in error.errors)
@@ -49,8 +65,26 @@ class Command(BaseCommand):
             ) from None
         for change in changes:
             self.stdout.write(f"  line {change.line}: {change}" if change.line else f"  {change}")
+            for text in change.detail.splitlines():
+                self.stdout.write(f"      {text}")
         verb = "Would create" if dry_run else "Created"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {count_changes(changes)} in {day}."))
+        if into is not None:
+            verb = "Would add" if dry_run else "Added"
+        where = f'session "{into.title}" of {day}' if into is not None else str(day)
+        self.stdout.write(self.style.SUCCESS(f"{verb} {count_changes(changes)} in {where}."))
+
+    def find_session(self, day, title):
+        """The day's session that ``--append`` adds to, by its title (any case)."""
+        if not title:
+            raise CommandError(
+                "--append needs --session with the title of one of the day's sessions."
+            )
+        found = day.sessions.filter(title__iexact=title.strip()).first()
+        if found is None:
+            titles = day.sessions.values_list("title", flat=True)
+            known = ", ".join(f'"{name}"' for name in titles) or "none yet"
+            raise CommandError(f'{day} has no session "{title}" (its sessions: {known}).')
+        return found
 
     def find_day(self, value):
         slug, _slash, number = value.rpartition("/")
