@@ -14,6 +14,7 @@ from ..models import (
     Meetup,
     Person,
     PriorityArea,
+    ReportSending,
     Risk,
     Session,
     StatusUpdate,
@@ -30,6 +31,7 @@ from .editing import (
     VersionedInlineMixin,
 )
 from .forms import ShownValuesForm
+from .report_sending import ReportSendingAdmin, SendReportMixin
 from .team_scope import editable_team_ids
 
 
@@ -141,7 +143,7 @@ class SessionInline(VersionedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Day)
-class DayAdmin(DayToolsMixin, VersionedAdmin):
+class DayAdmin(SendReportMixin, DayToolsMixin, VersionedAdmin):
     list_display = ["__str__", "meetup", "number", "date"]
     list_filter = [("meetup", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["meetup"]
@@ -149,8 +151,11 @@ class DayAdmin(DayToolsMixin, VersionedAdmin):
     autocomplete_fields = ["meetup"]
     date_hierarchy = "date"
     inlines = [SessionInline]
-    actions = ["download_reports"]
+    actions = ["download_reports", "send_report"]
     change_list_template = "admin/priorities/day/change_list.html"
+
+
+admin.site.register(ReportSending, ReportSendingAdmin)
 
 
 class StatusUpdateInline(VersionedInlineMixin, admin.StackedInline):
