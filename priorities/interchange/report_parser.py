@@ -276,7 +276,10 @@ def parse_report(text):
     lines.take()
 
     parsed.facts_line = lines.number + 1
-    facts = lines.facts(["Meetup", "Team", "Project", "Cycle", "Location", "Meetup dates", "Date"])
+    # "Page" (the day page's address) is derived from the day: read past, never imported.
+    facts = lines.facts(
+        ["Meetup", "Team", "Project", "Cycle", "Location", "Meetup dates", "Date", "Page"]
+    )
     line, value = _required(facts, "Meetup", lines, parsed.facts_line)
     if not (meetup := _NAMED.match(value)):
         raise lines.error("expected '- Meetup: <name> (`<slug>`)'", line)

@@ -77,6 +77,19 @@ def test_importing_the_same_report_again_changes_nothing(demo_report):
     assert import_report(demo_report).changes == []
 
 
+def test_what_the_report_derives_is_ignored_on_import(demo_report):
+    """The day page's address and the glance table's Change column come from the day: a
+    report exported by another site, or edited there, imports the same."""
+    edited = re.sub(
+        r"^- Page: <.*>$",
+        "- Page: <https://elsewhere.example.org/days/1/>",
+        demo_report,
+        flags=re.M,
+    ).replace("| new, first status report |", "| improved, was Blocked on day 9 |")
+    assert "elsewhere.example.org" in edited and "was Blocked on day 9" in edited
+    assert import_report(edited).changes == []
+
+
 def test_a_dry_run_lists_the_changes_and_writes_nothing(demo_report, row_counts):
     empty_the_database()
     result = import_report(demo_report, create_areas=True, dry_run=True)

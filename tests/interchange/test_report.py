@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from markdown_it import MarkdownIt
 
+from priorities.enums import Status
 from priorities.interchange.report_export import day_report
 from priorities.management.commands.export_day import Command as ExportDay
 from priorities.models import Day
@@ -67,6 +68,26 @@ def test_demo_report_lists_statuses_by_label_and_action_items_as_tasks(demo_day)
     assert "- [ ] **Scheduler sub-team** [Scheduler split]: Land the patch series" in report
     assert "2015-01-26" in report
     assert report.endswith("\n")
+
+
+def test_the_report_links_back_to_the_day_page(demo_day, settings):
+    settings.SITE_URL = "https://notes.example.org"
+    report = day_report(demo_day)
+    assert "- Page: <https://notes.example.org/meetups/nova-kilo-midcycle/days/1/>\n" in report
+
+
+def test_the_status_table_has_a_change_column(db):
+    first = StatusUpdateFactory(priority_area__name="Cells v2", status=Status.SLOW_PROGRESS)
+    day_two = DayFactory(meetup=first.session.day.meetup, number=2)
+    StatusUpdateFactory(
+        session__day=day_two,
+        priority_area=first.priority_area,
+        status=Status.GOOD_PROGRESS,
+        headline="Faster",
+    )
+    report = day_report(Day.objects.with_meetup().get(pk=day_two.pk))
+    assert "| Priority area | Status | Change | Headline |\n| --- | --- | --- | --- |\n" in report
+    assert "| Cells v2 | Good progress | improved, was Slow progress on day 1 | Faster |" in report
 
 
 @pytest.mark.parametrize(
