@@ -21,6 +21,8 @@ The grammar, which the importer relies on::
     - Meetup: <name> (`<slug>`)          - Team / Cycle / Location / Meetup dates / Date
     - Page: <<absolute URL>>             the day page (derived, ignored on import)
     ## Summary                           block quote, or "_No summary._"
+    ## Who was there                     only when attendance is recorded: a table
+    | Attendee |                         of the names of those in the room that day
     ## Priority areas                    a glance table: area, status, change, headline
                                          (derived, ignored on import), then
     ### <area name>                      per area with updates, in display order
@@ -41,6 +43,9 @@ from ..pages import day_contents
 from .markdown import inline_text, link, list_item, quoted, text_lines
 
 NO_SUMMARY = "_No summary._"
+ATTENDEES_HEADING = "## Who was there"
+#: The attendees' table's head; one ``| <name> |`` row follows for each attendee.
+ATTENDEES_TABLE = "| Attendee |\n| --- |"
 #: The derived line under an area's heading, which the importer skips.
 CHANGE_PREFIX = "Change: "
 NO_UPDATES = "_No status updates._"
@@ -138,8 +143,11 @@ def day_report(day):
         "\n".join(facts),
         "## Summary",
         quoted(day.summary) if text_lines(day.summary) else NO_SUMMARY,
-        "## Priority areas",
     ]
+    if contents.attendees:
+        rows = [f"| {inline_text(name)} |" for name in contents.attendees]
+        blocks += [ATTENDEES_HEADING, "\n".join([ATTENDEES_TABLE, *rows])]
+    blocks.append("## Priority areas")
     if area_reports:
         rows = [
             "| Priority area | Status | Change | Headline |",

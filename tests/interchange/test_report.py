@@ -21,6 +21,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+def build_day_without_attendance():
+    day = build_day()
+    day.attendances.clear()
+    return Day.objects.with_meetup().get(pk=day.pk)
+
+
 commonmark = MarkdownIt("commonmark").enable("table")
 
 
@@ -39,6 +46,7 @@ def test_demo_report_has_the_expected_heading_tree(demo_day):
     assert headings[0] == (1, "OpenStack Nova Kilo mid-cycle meetup: day 1, 2015-01-26")
     assert [text for level, text in headings if level == 2] == [
         "Summary",
+        "Who was there",
         "Priority areas",
         "Sessions",
     ]
@@ -74,6 +82,23 @@ def test_the_report_links_back_to_the_day_page(demo_day, settings):
     settings.SITE_URL = "https://notes.example.org"
     report = day_report(demo_day)
     assert "- Page: <https://notes.example.org/meetups/nova-kilo-midcycle/days/1/>\n" in report
+
+
+def test_the_report_lists_who_was_there_as_a_table_of_inert_names(demo_day):
+    attendance = demo_day.attendances.get(person__name="Sean Dague")
+    attendance.person.name = "1. <b>Sean</b> | Dague"
+    attendance.person.save()
+    report = day_report(demo_day)
+    assert "## Who was there\n\n| Attendee |\n| --- |\n| 1. \\<b\\>Sean\\</b\\> \\| Dague |\n" in (
+        report
+    )
+    assert "| Andrew Laski |\n" in report
+    html = MarkdownIt("commonmark").enable("table").render(report)
+    assert "<td>1. &lt;b&gt;Sean&lt;/b&gt; | Dague</td>" in html
+
+
+def test_a_day_without_attendance_has_no_attendees_section():
+    assert "Who was there" not in day_report(build_day_without_attendance())
 
 
 def test_the_status_table_has_a_change_column(db):
