@@ -51,7 +51,10 @@ def mail_subject(day):
 
 
 def _heading(text, underline=HEADING):
-    return f"{text}\n{underline * len(text)}"
+    """``text`` wrapped (and space-stuffed) like any line, underlined as long as it is."""
+    lines = wrap(text)
+    width = max(len(line) for line in lines.split("\n"))
+    return f"{lines}\n{underline * width}"
 
 
 def _status_line(report):

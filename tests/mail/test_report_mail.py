@@ -166,3 +166,11 @@ def test_the_mail_costs_the_day_page_s_queries_however_large_the_day(db):
 
     small, large = build_day(), build_day(updates_per_area=10, outcomes_per_session=3)
     assert queries(large) == queries(small) == 9  # those of day_contents
+
+
+def test_long_or_quote_like_headings_are_wrapped_and_stuffed(db):
+    SessionFactory(title="> " + "a long session title " * 6)
+    text = day_mail(Day.objects.with_meetup().get(), site_url=SITE).text
+    heading = text[text.index(" > a long") :].split("\n\n")[0].split("\n")
+    assert all(len(line) <= WIDTH for line in heading)
+    assert heading[-1] == "~" * max(len(line) for line in heading[:-1])
