@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from meetup.mail_settings import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -193,6 +195,18 @@ CONTENT_SECURITY_POLICY = {
 # (migration 0006).
 SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
+
+# Mail (the day reports sent to mailing lists): EMAIL_URL, read by meetup.mail_settings;
+# printed on the console while debugging, the machine's own mail server otherwise.
+globals().update(email_settings(os.environ.get("EMAIL_URL"), debug=DEBUG))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Meetup Notes <notes@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+#: The site's address as readers reach it, for links in what leaves the site (mail): the
+#: scheme and host, no trailing slash.
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+).rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

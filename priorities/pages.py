@@ -109,6 +109,19 @@ class AreaReport:
 class DayContents:
     sessions: list
     area_reports: list
+    #: The names of those recorded as in the room that day, in alphabetical order.
+    attendees: list = field(default_factory=list)
+
+    @property
+    def action_items_by_owner(self):
+        """[(owner, [action item])]: the day's action items grouped by owner, owners sorted
+        as the action items register sorts them (``ActionItemQuerySet.by_owner``: case-
+        insensitively, then exactly), each owner's items in the day's order."""
+        by_owner = {}
+        for session in self.sessions:
+            for item in session.action_items.all():
+                by_owner.setdefault(item.owner, []).append(item)
+        return sorted(by_owner.items(), key=lambda entry: (entry[0].lower(), entry[0]))
 
 
 def listed_areas(meetup, reported_ids):
@@ -167,7 +180,10 @@ def day_contents(day):
         report = reports[previous.priority_area_id]
         report.previous = previous
         report.previous_when = previous.session.day.described_from(day)
-    attendee_names = set(day.attendances.order_by().values_list("person__name", flat=True))
+    attendees = list(
+        day.attendances.order_by("person__name").values_list("person__name", flat=True)
+    )
+    attendee_names = set(attendees)
     for report in reports.values():
         if report.latest is not None:
             status = Status(report.latest.status)
@@ -180,7 +196,7 @@ def day_contents(day):
         report.leads_absent = bool(
             attendee_names and report.leads and not attendee_names & set(report.leads)
         )
-    return DayContents(sessions=sessions, area_reports=list(reports.values()))
+    return DayContents(sessions=sessions, area_reports=list(reports.values()), attendees=attendees)
 
 
 def scoreboard(meetup, days):

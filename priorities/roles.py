@@ -13,30 +13,41 @@ from django.contrib.auth.models import Group, Permission
 #: superuser may add to or delete from history itself.
 HISTORY = ["view", "change"]
 
-#: group -> {model name -> actions}. Note-takers post days, sessions, updates and outcomes;
-#: meetups and priority areas are the organisers' to create and delete; people are the
-#: editors' to add, attendance the organisers' to record; users and groups are out of reach.
+#: group -> {model name -> actions}. An action is Django's (``view`` gives ``view_<model>``)
+#: or, with an underscore, the codename of one of the model's own ``Meta.permissions``.
+#: Note-takers (Editors) post days, sessions, updates and outcomes; people are theirs to add.
+#: Organisers do that too, and set up meetups and areas, record attendance and send day
+#: reports to mailing lists; deleting meetups and areas, users and groups stay a superuser's.
+EDITORS = {
+    "team": ["view"],
+    "cycle": ["view"],
+    "cyclepriority": ["view"],
+    "meetup": ["view"],
+    "priorityarea": ["view"],
+    "day": ["add", "change", "view"],
+    "session": ["add", "change", "view"],
+    "statusupdate": ["add", "change", "delete", "view"],
+    "decision": ["add", "change", "delete", "view"],
+    "actionitem": ["add", "change", "delete", "view"],
+    "risk": ["add", "change", "delete", "view"],
+    "person": ["add", "change", "view"],
+    "attendance": ["view"],
+    "historicalday": HISTORY,
+    "historicalsession": HISTORY,
+    "historicalstatusupdate": HISTORY,
+    "historicaldecision": HISTORY,
+    "historicalactionitem": HISTORY,
+    "historicalrisk": HISTORY,
+}
+
 ROLES = {
-    "Editors": {
-        "team": ["view"],
-        "cycle": ["view"],
-        "cyclepriority": ["view"],
-        "meetup": ["view"],
-        "priorityarea": ["view"],
-        "day": ["add", "change", "view"],
-        "session": ["add", "change", "view"],
-        "statusupdate": ["add", "change", "delete", "view"],
-        "decision": ["add", "change", "delete", "view"],
-        "actionitem": ["add", "change", "delete", "view"],
-        "risk": ["add", "change", "delete", "view"],
-        "person": ["add", "change", "view"],
-        "attendance": ["view"],
-        "historicalday": HISTORY,
-        "historicalsession": HISTORY,
-        "historicalstatusupdate": HISTORY,
-        "historicaldecision": HISTORY,
-        "historicalactionitem": HISTORY,
-        "historicalrisk": HISTORY,
+    "Editors": EDITORS,
+    "Organisers": {
+        **EDITORS,
+        "meetup": ["add", "change", "view"],
+        "priorityarea": ["add", "change", "view"],
+        "attendance": ["add", "change", "delete", "view"],
+        "reportsending": ["view", "send_report"],
     },
 }
 
@@ -50,7 +61,11 @@ def _has(apps, model_name):
 
 
 def codenames(rights):
-    return {f"{action}_{model}" for model, actions in rights.items() for action in actions}
+    return {
+        action if "_" in action else f"{action}_{model}"
+        for model, actions in rights.items()
+        for action in actions
+    }
 
 
 def sync_roles(app_config=None, using="default", apps=None, **kwargs):

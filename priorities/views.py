@@ -113,6 +113,7 @@ class DayDetailView(LivePageMixin, DetailView):
             meetup=day.meetup,
             area_reports=contents.area_reports,
             sessions=contents.sessions,
+            attendees=contents.attendees,
             previous_number=max((n for n in numbers if n < day.number), default=None),
             next_number=min((n for n in numbers if n > day.number), default=None),
         )

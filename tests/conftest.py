@@ -1,4 +1,5 @@
-"""What many tests share: people and their browsers, the demo day, counting rows."""
+"""What many tests share: people and their browsers, the demo day, counting rows, and a real
+SMTP server (``tests.smtp_server``)."""
 
 import io
 
@@ -8,6 +9,7 @@ from django.core.management import call_command
 
 from priorities.models import CONTENT_MODELS, Day
 from tests.factories import EditorFactory, UserFactory, browser_for
+from tests.smtp_server import mailbox, smtp_down, smtp_server  # noqa: F401 (fixtures)
 
 DEMO_SLUG = "nova-kilo-midcycle"
 

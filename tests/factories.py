@@ -200,6 +200,17 @@ class EditorFactory(UserFactory):
             user.groups.add(Group.objects.get(name="Editors"))
 
 
+class OrganiserFactory(UserFactory):
+    """A staff member in the Organisers group: an editor who also sends day reports."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def organisers_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get(name="Organisers"))
+
+
 def browser_for(user):
     """A browser of its own (a test client) signed in as ``user``."""
     client = Client()

@@ -29,3 +29,5 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
+# Links in mail and reports point at the test client's host, whatever the environment says.
+SITE_URL = "http://testserver"

@@ -514,7 +514,7 @@ def test_a_nul_in_a_cli_import_is_a_clear_error(update, tmp_path):
     report = report_with(update, **{"- Headline: Moving": "- Headline: Mov\x00ing"})
     path = tmp_path / "nul.md"
     path.write_text(report, encoding="utf-8")
-    with pytest.raises(CommandError, match="line 27: Null characters are not allowed"):
+    with pytest.raises(CommandError, match="line 28: Null characters are not allowed"):
         call_command("import_day", str(path))
     assert StatusUpdate.objects.get(pk=update.pk).headline == "Moving"
 

@@ -22,6 +22,7 @@ from priorities.models import (
     Decision,
     Meetup,
     PriorityArea,
+    ReportSending,
     Risk,
     Session,
     StatusUpdate,
@@ -81,6 +82,8 @@ EDITOR_RIGHTS = {
     "priorities.actionitem": {"add", "change", "delete", "view"},
     "priorities.risk": {"add", "change", "delete", "view"},
     "priorities.person": {"add", "change", "view"},
+    # What was sent is the organisers' to see (and to send: a day's "send" page).
+    "priorities.reportsending": set(),
     "auth.user": set(),
     "auth.group": set(),
 }
@@ -127,7 +130,11 @@ MODEL_PAGES = {
     "notes/": "notes",
     "<object>/notes/": "notes",
     "<object>/round/": "round",
+    "<object>/send/": "send",
 }
+
+#: Model pages nobody adds to or deletes from, a superuser neither: a record of what happened.
+READ_ONLY = {"priorities.reportsending"}
 
 
 #: Models whose rows belong to a team (people and accounts are everyone's).
@@ -142,6 +149,7 @@ TEAM_DATA = {
     "priorities.decision",
     "priorities.actionitem",
     "priorities.risk",
+    "priorities.reportsending",
 }
 
 
@@ -152,6 +160,8 @@ def expected_for_another_teams_object(model, page):
         return 403  # history is looked up from the records, then refused
     if page == "delete" and "delete" not in rights:
         return 403
+    if page == "change" and not rights & {"view", "change"}:
+        return 403  # Django asks for the right before it looks the object up
     return MISSING  # not among the objects the editor may reach
 
 
@@ -159,6 +169,8 @@ def expected_for_model_page(model, page, role):
     if role == ANONYMOUS:
         return LOGIN
     if role == SUPERUSER:
+        if model in READ_ONLY and page in {"add", "delete"}:
+            return 403
         return 302 if page == "redirect" else 200
     if page == "notes" and role == EDITOR_B and model == "priorities.day:object":
         return 302  # "That day does not exist (any more)": back to the list
@@ -179,6 +191,7 @@ def expected_for_model_page(model, page, role):
         "import": {"add", "change"} <= rights,
         "notes": "add" in EDITOR_RIGHTS["priorities.session"],
         "round": "change" in rights,
+        "send": False,  # Organisers only (the send_report permission)
     }[page]
     if page == "redirect":
         return 302
@@ -234,6 +247,14 @@ def site():
         "priorities.actionitem": session.action_items.get(),
         "priorities.risk": session.risks.get(),
         "priorities.person": PersonFactory(),
+        "priorities.reportsending": ReportSending.objects.create(
+            day=session.day,
+            recipients="list@example.org",
+            subject="Day 1",
+            message_id="<1@example.org>",
+            day_version=1,
+            content_digest="0" * 64,
+        ),
         "auth.user": UserFactory(is_staff=True),
         "auth.group": Group.objects.get(name="Editors"),
     }

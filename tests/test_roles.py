@@ -32,3 +32,10 @@ def test_a_group_deleted_by_hand_comes_back():
     Group.objects.filter(name="Editors").delete()
     sync_roles()
     assert rights_of("Editors") == codenames(ROLES["Editors"])
+
+
+def test_organisers_may_send_day_reports_and_editors_may_not():
+    assert {"send_report", "view_reportsending"} <= rights_of("Organisers")
+    assert rights_of("Editors") < rights_of("Organisers")
+    assert not {"send_report", "view_reportsending"} & rights_of("Editors")
+    assert not {"delete_meetup", "delete_priorityarea"} & rights_of("Organisers")

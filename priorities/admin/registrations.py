@@ -15,6 +15,7 @@ from ..models import (
     Meetup,
     Person,
     PriorityArea,
+    ReportSending,
     Risk,
     Session,
     StatusUpdate,
@@ -32,6 +33,7 @@ from .editing import (
 )
 from .forms import ShownValuesForm
 from .hardening import all_keys
+from .report_sending import ReportSendingAdmin, SendReportMixin
 from .status_round import StatusRoundMixin
 from .team_scope import editable_team_ids
 
@@ -144,7 +146,7 @@ class SessionInline(VersionedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Day)
-class DayAdmin(DayToolsMixin, VersionedAdmin):
+class DayAdmin(SendReportMixin, DayToolsMixin, VersionedAdmin):
     list_display = ["__str__", "meetup", "number", "date"]
     list_filter = [("meetup", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["meetup"]
@@ -152,7 +154,7 @@ class DayAdmin(DayToolsMixin, VersionedAdmin):
     autocomplete_fields = ["meetup"]
     date_hierarchy = "date"
     inlines = [SessionInline]
-    actions = ["download_reports"]
+    actions = ["download_reports", "send_report"]
     change_list_template = "admin/priorities/day/change_list.html"
 
     def get_changeform_initial_data(self, request):
@@ -178,6 +180,9 @@ class DayAdmin(DayToolsMixin, VersionedAdmin):
         if named is not None:
             found = found | named
         return found, may_have_duplicates
+
+
+admin.site.register(ReportSending, ReportSendingAdmin)
 
 
 class StatusUpdateInline(VersionedInlineMixin, admin.StackedInline):

@@ -19,8 +19,12 @@ The grammar, which the importer relies on::
 
     # <meetup name>: day <n>, <date>
     - Meetup: <name> (`<slug>`)          - Team / Cycle / Location / Meetup dates / Date
+    - Page: <<absolute URL>>             the day page (derived, ignored on import)
     ## Summary                           block quote, or "_No summary._"
-    ## Priority areas                    a glance table (derived, ignored on import), then
+    ## Who was there                     only when attendance is recorded: a table
+    | Attendee |                         of the names of those in the room that day
+    ## Priority areas                    a glance table: area, status, change, headline
+                                         (derived, ignored on import), then
     ### <area name>                      per area with updates, in display order
     Change: <trend>, <since>             derived from earlier days, ignored on import
     #### <session title>                 per update: Status / Headline / Reported, body quote
@@ -32,11 +36,16 @@ The grammar, which the importer relies on::
 import io
 import zipfile
 
+from django.conf import settings
+
 from ..enums import Status
 from ..pages import day_contents
-from .markdown import inline_text, list_item, quoted, text_lines
+from .markdown import inline_text, link, list_item, quoted, text_lines
 
 NO_SUMMARY = "_No summary._"
+ATTENDEES_HEADING = "## Who was there"
+#: The attendees' table's head; one ``| <name> |`` row follows for each attendee.
+ATTENDEES_TABLE = "| Attendee |\n| --- |"
 #: The derived line under an area's heading, which the importer skips.
 CHANGE_PREFIX = "Change: "
 NO_UPDATES = "_No status updates._"
@@ -84,9 +93,9 @@ def _update_block(update):
     return "\n".join(lines)
 
 
-def _change_line(change):
-    """How the area moved since it was last reported: "Change: improved, was ... on day 1"."""
-    return f"{CHANGE_PREFIX}{change.trend.label.lower()}, {inline_text(change.since_text)}"
+def _change_text(change):
+    """How the area moved since it was last reported: "improved, was ... on day 1"."""
+    return f"{change.trend.label.lower()}, {inline_text(change.since_text)}"
 
 
 def _session_block(session):
@@ -127,19 +136,26 @@ def day_report(day):
         f"- Meetup dates: {meetup.start_date.isoformat()} to {meetup.end_date.isoformat()}"
     )
     facts.append(f"- Date: {day.date.isoformat()} (day {day.number})")
+    facts.append(f"- Page: {link(settings.SITE_URL + day.get_absolute_url())}")
 
     blocks = [
         f"# {inline_text(meetup.name)}: day {day.number}, {day.date.isoformat()}",
         "\n".join(facts),
         "## Summary",
         quoted(day.summary) if text_lines(day.summary) else NO_SUMMARY,
-        "## Priority areas",
     ]
+    if contents.attendees:
+        rows = [f"| {inline_text(name)} |" for name in contents.attendees]
+        blocks += [ATTENDEES_HEADING, "\n".join([ATTENDEES_TABLE, *rows])]
+    blocks.append("## Priority areas")
     if area_reports:
-        rows = ["| Priority area | Status | Headline |", "| --- | --- | --- |"]
+        rows = [
+            "| Priority area | Status | Change | Headline |",
+            "| --- | --- | --- | --- |",
+        ]
         rows += [
             f"| {inline_text(report.area.name)} | {report.latest.get_status_display()} "
-            f"| {inline_text(report.latest.headline)} |"
+            f"| {_change_text(report.change)} | {inline_text(report.latest.headline)} |"
             for report in area_reports
         ]
         blocks.append("\n".join(rows))
@@ -147,7 +163,7 @@ def day_report(day):
         blocks.append(NO_UPDATES)
     for report in area_reports:
         blocks.append(f"### {inline_text(report.area.name)}")
-        blocks.append(_change_line(report.change))
+        blocks.append(f"{CHANGE_PREFIX}{_change_text(report.change)}")
         blocks += [_update_block(update) for update in report.updates]
 
     blocks.append("## Sessions")

@@ -1,11 +1,12 @@
 """Make a day match a Markdown day report (``report_parser`` reads it), in one transaction.
 
 ``import_report`` creates or updates the meetup's day, its sessions, status updates and
-outcomes, and deletes those the report no longer holds. Any error (a malformed line, an
-unknown priority area, a rule a model enforces) raises ``ReportError`` naming the line, and
-nothing is written. A dry run does the same work and rolls it back, so what it lists is
-exactly what a real import would change. Every value goes through the model fields'
-validators, as in the admin.
+outcomes, and deletes those the report no longer holds; when the report lists who was there,
+the day's attendance is made to match (people found by name, any case, or created). Any error
+(a malformed line, an unknown priority area, a rule a model enforces) raises ``ReportError``
+naming the line, and nothing is written. A dry run does the same work and rolls it back, so
+what it lists is exactly what a real import would change. Every value goes through the model
+fields' validators, as in the admin.
 
 The contract: for any day, ``import_report(day_report(day))`` into an empty database gives a
 day whose report is byte-identical to the first.
@@ -16,11 +17,13 @@ from django.utils.text import slugify
 
 from ..models import (
     ActionItem,
+    Attendance,
     Cycle,
     CyclePriority,
     Day,
     Decision,
     Meetup,
+    Person,
     PriorityArea,
     Risk,
     Session,
@@ -113,6 +116,8 @@ class _Importer:
             date=parsed.date,
             summary=parsed.summary,
         )
+        if parsed.attendees is not None:
+            self.import_attendance(day)
         self.resolve_areas()
         sessions = self.import_sessions(day)
         self.import_updates(day, sessions)
@@ -190,6 +195,30 @@ class _Importer:
                 slug=slug,
             )
         return cycle
+
+    def import_attendance(self, day):
+        """Tick the day for each attendee the report lists (adding the person and their
+        attendance of the meetup when missing), and untick it for everyone else."""
+        present = set()
+        for line, name in self.parsed.attendees:
+            person = Person.objects.filter(name__iexact=name).first()
+            if person is None:
+                person = self.save(Person(), line, f"person {name!r}", name=name)
+            label = f"attendance of {person.name!r}"
+            attendance = Attendance.objects.filter(meetup=self.meetup, person=person).first()
+            if attendance is None:
+                # Created with the day ticked: one change, not two.
+                attendance = self.save(Attendance(meetup=self.meetup, person=person), line, label)
+            elif attendance.pk in present:
+                raise ReportError(line, f"{name!r} is listed twice among the attendees")
+            elif not attendance.days.filter(pk=day.pk).exists():
+                self.changes.append(Change.of("change", attendance, label, ["days"], line))
+            present.add(attendance.pk)
+            attendance.days.add(day)
+        for attendance in day.attendances.exclude(pk__in=present).select_related("person"):
+            label = f"attendance of {attendance.person.name!r}"
+            self.changes.append(Change.of("change", attendance, label, ["days"]))
+            attendance.days.remove(day)
 
     def resolve_areas(self):
         """The areas the report names, by name or slug, among the meetup's team's. With

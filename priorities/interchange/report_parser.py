@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from ..enums import Delivery, PartOfDay, SessionKind, Status
 from ..validators import UNPRINTABLE, split_lines, unprintable_message
 from .markdown import unescape_inline
-from .report_export import CHANGE_PREFIX, NO_SESSIONS, NO_SUMMARY, NO_UPDATES, OUTCOME_SECTIONS
+from .report_export import (
+    ATTENDEES_HEADING,
+    ATTENDEES_TABLE,
+    CHANGE_PREFIX,
+    NO_SESSIONS,
+    NO_SUMMARY,
+    NO_UPDATES,
+    OUTCOME_SECTIONS,
+)
 
 #: The largest report an upload or ``import_day`` takes, checked before parsing. A day of
 #: 1,000 status updates makes a report of about 300 KB.
@@ -114,6 +122,9 @@ class ParsedDay:
     number: int = 0
     facts_line: int = 0
     summary: str = ""
+    #: [(line, name)] of the attendees' table; None when the report has none (an import
+    #: then leaves the day's attendance as it is).
+    attendees: list | None = None
     updates: list = field(default_factory=list)
     sessions: list = field(default_factory=list)
 
@@ -259,6 +270,19 @@ def _refuse_unprintable(lines):
             raise ReportError(number, unprintable_message(match.group()))
 
 
+def _parse_attendees(lines):
+    """The rows of the attendees' table: [(line, name)]."""
+    for head in ATTENDEES_TABLE.split("\n"):
+        lines.expect(head, "the attendees' table")
+    attendees = []
+    while (line := lines.peek()) is not None and line.startswith("|"):
+        if not (line.startswith("| ") and line.endswith(" |") and len(line) > 4):
+            raise lines.error("expected an attendee's row '| <name> |'")
+        attendees.append((lines.number, unescape_inline(line[2:-2])))
+        lines.take()
+    return attendees
+
+
 def parse_report(text):
     """Parse a day report into a ``ParsedDay``; raise ``ReportError`` at the first problem."""
     if problem := size_problem(len(text.encode("utf-8", "surrogatepass"))):
@@ -276,7 +300,10 @@ def parse_report(text):
     lines.take()
 
     parsed.facts_line = lines.number + 1
-    facts = lines.facts(["Meetup", "Team", "Project", "Cycle", "Location", "Meetup dates", "Date"])
+    # "Page" (the day page's address) is derived from the day: read past, never imported.
+    facts = lines.facts(
+        ["Meetup", "Team", "Project", "Cycle", "Location", "Meetup dates", "Date", "Page"]
+    )
     line, value = _required(facts, "Meetup", lines, parsed.facts_line)
     if not (meetup := _NAMED.match(value)):
         raise lines.error("expected '- Meetup: <name> (`<slug>`)'", line)
@@ -301,6 +328,10 @@ def parse_report(text):
         lines.take()
     else:
         parsed.summary = lines.quote()
+
+    if lines.next_block() == ATTENDEES_HEADING:
+        lines.take()
+        parsed.attendees = _parse_attendees(lines)
 
     lines.expect("## Priority areas", "the Priority areas section")
     if lines.next_block() == NO_UPDATES:

@@ -6,6 +6,7 @@
 - ``outcomes``: what a session produced (decisions, action items, risks);
 - ``teams``: teams, their cycles and each cycle's priority list (with its leads);
 - ``people``: who leads areas and who attended which day;
+- ``sending``: a record of every day report mailed to a list;
 - ``locking``: the versions that keep two editors from overwriting each other, and the one
   lock order every write follows.
 
@@ -18,6 +19,7 @@ from .locking import ObjectDeleted, VersionConflict, VersionedModel
 from .meetups import Day, Meetup, Session
 from .outcomes import ActionItem, Decision, Outcome, Risk, outcome_prefetches
 from .people import Attendance, Person
+from .sending import ReportSending
 from .teams import SAME_TEAM_MESSAGES, Cycle, CyclePriority, Team
 from .updates import StatusUpdate
 
@@ -34,6 +36,7 @@ __all__ = [
     "Outcome",
     "Person",
     "PriorityArea",
+    "ReportSending",
     "Risk",
     "Session",
     "StatusUpdate",

@@ -194,6 +194,7 @@ TEAM_LOOKUPS = {
     "decision": "session__day__meetup__team",
     "actionitem": "session__day__meetup__team",
     "risk": "session__day__meetup__team",
+    "reportsending": "day__meetup__team",
 }
 
 

@@ -34,9 +34,9 @@ def test_reader_goes_from_home_to_the_day_and_reads_every_priority_area(page, de
     expect(page).to_have_url(re.compile(rf"/meetups/{meetup.slug}/days/1/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Day 1")
 
-    # Summary first, then the day at a glance, then the areas, then the sessions.
+    # Summary first, then the day at a glance, who was there, the areas, the sessions.
     headings = page.locator("main h2").all_inner_texts()
-    assert headings == ["Summary", "At a glance", "Priority areas", "Sessions"]
+    assert headings == ["Summary", "At a glance", "Who was there", "Priority areas", "Sessions"]
 
     areas = list(PriorityArea.objects.all())
     glance = page.get_by_role("table", name="Each priority area's status")

@@ -23,6 +23,7 @@ from priorities.models import (
     Day,
     Decision,
     Meetup,
+    Person,
     PriorityArea,
     Risk,
     Session,
@@ -77,6 +78,68 @@ def test_importing_the_same_report_again_changes_nothing(demo_report):
     assert import_report(demo_report).changes == []
 
 
+def test_what_the_report_derives_is_ignored_on_import(demo_report):
+    """The day page's address and the glance table's Change column come from the day: a
+    report exported by another site, or edited there, imports the same."""
+    edited = re.sub(
+        r"^- Page: <.*>$",
+        "- Page: <https://elsewhere.example.org/days/1/>",
+        demo_report,
+        flags=re.M,
+    ).replace("| new, first status report |", "| improved, was Blocked on day 9 |")
+    assert "elsewhere.example.org" in edited and "was Blocked on day 9" in edited
+    assert import_report(edited).changes == []
+
+
+def test_who_was_there_round_trips_people_included(demo_report):
+    empty_the_database()
+    Person.objects.all().delete()
+    result = import_report(demo_report, create_areas=True)
+    assert export() == demo_report
+    assert "create person 'Sean Dague'" in [str(change) for change in result.changes]
+    assert list(result.day.attendances.values_list("person__name", flat=True)) == [
+        "Andrew Laski",
+        "Dan Smith",
+        "Jay Pipes",
+        "John Garbutt",
+        "Mark McClain",
+        "Matt Riedemann",
+        "Sean Dague",
+    ]
+
+
+def test_the_import_makes_the_day_s_attendance_match_the_report(demo_report, demo_day):
+    edited = demo_report.replace("| Dan Smith |\n", "").replace(
+        "| John Garbutt |", "| John Garbutt |\n| Ken'ichi \\<Ohmichi\\> |"
+    )
+    changes = [str(change) for change in import_report(edited).changes]
+    assert changes == [
+        'create person "Ken\'ichi <Ohmichi>"',
+        'create attendance of "Ken\'ichi <Ohmichi>"',
+        "update attendance of 'Dan Smith' (days)",
+    ]
+    names = set(demo_day.attendances.values_list("person__name", flat=True))
+    assert "Dan Smith" not in names and "Ken'ichi <Ohmichi>" in names
+    # Dan Smith still attended the meetup, just not this day.
+    assert Attendance.objects.filter(person__name="Dan Smith", meetup=demo_day.meetup).exists()
+    assert export() == edited
+
+
+def test_a_report_without_attendees_leaves_the_attendance_alone(demo_report, demo_day):
+    start = demo_report.index("## Who was there")
+    without = demo_report[:start] + demo_report[demo_report.index("## Priority areas") :]
+    assert import_report(without).changes == []
+    assert demo_day.attendances.count() == 7
+
+
+def test_an_attendee_listed_twice_is_an_error_naming_the_line(demo_report):
+    twice = demo_report.replace("| Dan Smith |", "| Dan Smith |\n| dan smith |")
+    with pytest.raises(ReportError) as error:
+        import_report(twice)
+    assert error.value.line == line_of(twice, "| dan smith |")
+    assert "listed twice" in str(error.value)
+
+
 def test_a_dry_run_lists_the_changes_and_writes_nothing(demo_report, row_counts):
     empty_the_database()
     result = import_report(demo_report, create_areas=True, dry_run=True)
@@ -88,9 +151,10 @@ def test_a_dry_run_lists_the_changes_and_writes_nothing(demo_report, row_counts)
     assert "create priority area 'Cells v2'" in listed
     assert "create 'Cells v2' in the Kilo priority list" in listed
     assert "create session 'Morning status round'" in listed
+    assert "create attendance of 'Andrew Laski'" in listed
     # The team, its cycle, the meetup and day, 9 areas in the cycle's list, 3 sessions,
-    # 9 updates and 5 outcomes.
-    assert len(listed) == 39
+    # 9 updates, 5 outcomes, and the day's 7 attendees (the database still has the people).
+    assert len(listed) == 46
 
 
 def test_an_edited_report_updates_only_what_changed(demo_report):
@@ -235,7 +299,7 @@ class TestImportCommand:
         stdout = io.StringIO()
         call_command("import_day", str(path), "--create-areas", stdout=stdout)
         assert "create session 'Morning status round'" in stdout.getvalue()
-        assert "Changed 39 record(s)" in stdout.getvalue()
+        assert "Changed 46 record(s)" in stdout.getvalue()
         assert export() == demo_report
 
     def test_dry_run_writes_nothing(self, demo_report, tmp_path):
@@ -244,7 +308,7 @@ class TestImportCommand:
         path.write_text(demo_report, encoding="utf-8")
         stdout = io.StringIO()
         call_command("import_day", str(path), "--create-areas", "--dry-run", stdout=stdout)
-        assert "Would change 39 record(s)" in stdout.getvalue()
+        assert "Would change 46 record(s)" in stdout.getvalue()
         assert not Meetup.objects.exists()
 
     def test_errors_name_the_file_and_line(self, demo_report, tmp_path):
@@ -301,6 +365,14 @@ class TestAdminImport:
             response.content.decode()
         )
         assert Session.objects.count() == 3
+
+    def test_editors_may_not_record_attendance(self, editor_client, demo_report):
+        more = demo_report.replace("| Sean Dague |", "| Sean Dague |\n| A newcomer |")
+        response = self.upload(editor_client, more)
+        assert "You may not: create attendance of &#x27;A newcomer&#x27;" in (
+            response.content.decode()
+        )
+        assert not Person.objects.filter(name="A newcomer").exists()
 
     def test_staff_without_day_rights_cannot_open_it(self, client):
         staff = EditorFactory()

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from markdown_it import MarkdownIt
 
+from priorities.enums import Status
 from priorities.interchange.report_export import day_report
 from priorities.management.commands.export_day import Command as ExportDay
 from priorities.models import Day
@@ -19,6 +20,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def build_day_without_attendance():
+    day = build_day()
+    day.attendances.clear()
+    return Day.objects.with_meetup().get(pk=day.pk)
+
 
 commonmark = MarkdownIt("commonmark").enable("table")
 
@@ -38,6 +46,7 @@ def test_demo_report_has_the_expected_heading_tree(demo_day):
     assert headings[0] == (1, "OpenStack Nova Kilo mid-cycle meetup: day 1, 2015-01-26")
     assert [text for level, text in headings if level == 2] == [
         "Summary",
+        "Who was there",
         "Priority areas",
         "Sessions",
     ]
@@ -67,6 +76,43 @@ def test_demo_report_lists_statuses_by_label_and_action_items_as_tasks(demo_day)
     assert "- [ ] **Scheduler sub-team** [Scheduler split]: Land the patch series" in report
     assert "2015-01-26" in report
     assert report.endswith("\n")
+
+
+def test_the_report_links_back_to_the_day_page(demo_day, settings):
+    settings.SITE_URL = "https://notes.example.org"
+    report = day_report(demo_day)
+    assert "- Page: <https://notes.example.org/meetups/nova-kilo-midcycle/days/1/>\n" in report
+
+
+def test_the_report_lists_who_was_there_as_a_table_of_inert_names(demo_day):
+    attendance = demo_day.attendances.get(person__name="Sean Dague")
+    attendance.person.name = "1. <b>Sean</b> | Dague"
+    attendance.person.save()
+    report = day_report(demo_day)
+    assert "## Who was there\n\n| Attendee |\n| --- |\n| 1. \\<b\\>Sean\\</b\\> \\| Dague |\n" in (
+        report
+    )
+    assert "| Andrew Laski |\n" in report
+    html = MarkdownIt("commonmark").enable("table").render(report)
+    assert "<td>1. &lt;b&gt;Sean&lt;/b&gt; | Dague</td>" in html
+
+
+def test_a_day_without_attendance_has_no_attendees_section():
+    assert "Who was there" not in day_report(build_day_without_attendance())
+
+
+def test_the_status_table_has_a_change_column(db):
+    first = StatusUpdateFactory(priority_area__name="Cells v2", status=Status.SLOW_PROGRESS)
+    day_two = DayFactory(meetup=first.session.day.meetup, number=2)
+    StatusUpdateFactory(
+        session__day=day_two,
+        priority_area=first.priority_area,
+        status=Status.GOOD_PROGRESS,
+        headline="Faster",
+    )
+    report = day_report(Day.objects.with_meetup().get(pk=day_two.pk))
+    assert "| Priority area | Status | Change | Headline |\n| --- | --- | --- | --- |\n" in report
+    assert "| Cells v2 | Good progress | improved, was Slow progress on day 1 | Faster |" in report
 
 
 @pytest.mark.parametrize(

@@ -277,3 +277,27 @@ def test_demo_day_page_shows_every_priority_area_with_its_status(client, demo_da
         "novaclient",
     ):
         assert text in content
+
+
+def test_day_page_lists_who_was_there_that_day(client, demo_day):
+    response = client.get(demo_day.get_absolute_url())
+    content = " ".join(response.content.decode().split())
+    assert response.context["attendees"] == [
+        "Andrew Laski",
+        "Dan Smith",
+        "Jay Pipes",
+        "John Garbutt",
+        "Mark McClain",
+        "Matt Riedemann",
+        "Sean Dague",
+    ]
+    assert '<h2 id="attendees-heading">Who was there</h2>' in content
+    assert "<bdi>Andrew Laski</bdi>, <bdi>Dan Smith</bdi>" in content
+
+
+def test_a_day_without_attendance_shows_no_attendees_section(client):
+    day = build_day()
+    day.attendances.clear()
+    response = client.get(day.get_absolute_url())
+    assert response.context["attendees"] == []
+    assert b"attendees-heading" not in response.content
