@@ -156,6 +156,10 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+#: The health check's address (meetup/health.py): it answers load balancers' plain-HTTP probes
+#: as they come, never redirected, never from the page cache.
+HEALTH_CHECK_PATH = "healthz"
+SECURE_REDIRECT_EXEMPT = [rf"^{HEALTH_CHECK_PATH}$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -220,6 +224,11 @@ else:
         }
     }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+#: Paths the page cache never reads or writes: the health check must report a cache outage,
+#: not fail on it.
+PAGE_CACHE_EXEMPT_PATHS = [f"/{HEALTH_CHECK_PATH}"]
+#: Whether /healthz checks the cache too: when it is shared (Redis), every page depends on it.
+HEALTH_CHECK_CACHE = bool(os.environ.get("REDIS_URL"))
 #: A larger page is served but not kept in the page cache.
 PAGE_CACHE_MAX_PAGE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_PAGE_BYTES", str(512 * 1024)))
 #: A request body Django reads into memory: the report import's confirmation sends the report

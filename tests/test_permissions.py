@@ -63,6 +63,7 @@ PUBLIC_PAGES = {
     "priorities:meetup-feed",
     "priorities:team-detail",
     "priorities:team-feed",
+    "healthz",
 }
 #: Addresses from before teams: a permanent redirect to the one area of that slug.
 LEGACY_PAGES = {"priorities:priority-legacy", "priorities:priority-feed-legacy"}
