@@ -63,6 +63,8 @@ PUBLIC_PAGES = {
     "priorities:meetup-feed",
     "priorities:team-detail",
     "priorities:team-feed",
+    "priorities:calendar",
+    "priorities:team-calendar",
     "healthz",
 }
 #: Addresses from before teams: a permanent redirect to the one area of that slug.
