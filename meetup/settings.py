@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "meetup.pagecache",
     "meetup.devtools",
     "priorities",
@@ -234,3 +237,42 @@ PAGE_CACHE_MAX_PAGE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_PAGE_BYTES", str(
 #: A request body Django reads into memory: the report import's confirmation sends the report
 #: (at most 1 MB) back urlencoded, up to three times its size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+# The JSON API (priorities/api/): read by anyone, written by editors' tokens; JSON only (the
+# page cache keys pages by address, not by Accept, so one address must always answer one
+# format; the browsable docs are Swagger UI at /api/docs/).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "priorities.api.access.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["priorities.api.access.WritesNeedTheAdminsRights"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "priorities.api.access.AnonymousThrottle",
+        "priorities.api.access.EditorThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+#: Requests a minute to the API (past the page cache): per address for anonymous readers, per
+#: editor for tokens and sessions. Counted in the cache: per process unless REDIS_URL is set.
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANONYMOUS", "300/minute"),
+    "user": os.environ.get("API_THROTTLE_EDITORS", "120/minute"),
+}
+# The OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/), whose files come from
+# drf-spectacular-sidecar among our static files: no CDN, as the Content-Security-Policy wants.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Meetup Notes API",
+    "DESCRIPTION": (
+        "Read-only JSON API of the meetup notes: teams, cycles and their priority lists, "
+        "priority areas, meetups, days, sessions, status updates, decisions, action items "
+        "and risks."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

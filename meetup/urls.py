@@ -11,5 +11,6 @@ admin.site.index_title = "Meetups, days and status updates"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(settings.HEALTH_CHECK_PATH, healthz, name="healthz"),
+    path("api/", include("priorities.api.urls")),
     path("", include("priorities.urls")),
 ]

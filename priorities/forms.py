@@ -137,7 +137,29 @@ class MeetupFilterForm(TeamFiltersMixin, ListFilterForm):
         self.helper = _get_form_helper(list(self.fields), button=self.filter_button)
 
 
-class SearchForm(TeamFiltersMixin, ListFilterForm):
+class DateRangeForm(forms.Form):
+    """A range of meetup days, ``since`` to ``until`` (inclusive, either may be left open)."""
+
+    since = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    until = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        since, until = cleaned_data.get("since"), cleaned_data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end of the range must not be before its start.")
+        return cleaned_data
+
+
+class SearchForm(TeamFiltersMixin, DateRangeForm, ListFilterForm):
     """What to search for, and where: meetup, priority area, status and a range of days."""
 
     q = forms.CharField(
@@ -150,16 +172,6 @@ class SearchForm(TeamFiltersMixin, ListFilterForm):
     team = forms.ChoiceField(required=False)
     cycle = TeamObjectField(required=False)
     area = TeamObjectField(label="Priority area", required=False)
-    since = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    until = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
     field_order = ["q", "team", "cycle", "meetup", "area", "status", "since", "until"]
     filter_button = "Search"
@@ -176,13 +188,6 @@ class SearchForm(TeamFiltersMixin, ListFilterForm):
             ["since", "until"],
             button=self.filter_button,
         )
-
-    def clean(self):
-        cleaned_data = super().clean()
-        since, until = cleaned_data.get("since"), cleaned_data.get("until")
-        if since and until and since > until:
-            self.add_error("until", "The end of the range must not be before its start.")
-        return cleaned_data
 
     def search_arguments(self):
         """The keyword arguments of ``priorities.search.search``, or None if nothing to do."""

@@ -16,6 +16,7 @@ HISTORY = ["view", "change"]
 #: group -> {model name -> actions}. Note-takers post days, sessions, updates and outcomes;
 #: meetups and priority areas are the organisers' to create and delete; people are the
 #: editors' to add, attendance the organisers' to record; users and groups are out of reach.
+#: Each editor makes and revokes their own API tokens.
 ROLES = {
     "Editors": {
         "team": ["view"],
@@ -31,6 +32,8 @@ ROLES = {
         "risk": ["add", "change", "delete", "view"],
         "person": ["add", "change", "view"],
         "attendance": ["view"],
+        # Their own API tokens only (the admin lists no one else's); revoking is a change.
+        "apitoken": ["add", "change", "view"],
         "historicalday": HISTORY,
         "historicalsession": HISTORY,
         "historicalstatusupdate": HISTORY,

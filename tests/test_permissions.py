@@ -18,6 +18,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from priorities.models import (
     ActionItem,
+    ApiToken,
     Day,
     Decision,
     Meetup,
@@ -67,6 +68,26 @@ PUBLIC_PAGES = {
     "priorities:team-calendar",
     "healthz",
 }
+#: The JSON API, read-only: everyone reads everything, whatever their team. Each endpoint's
+#: object, by the router's basename.
+API_OBJECTS = {
+    "team": "priorities.team",
+    "cycle": "priorities.cycle",
+    "area": "priorities.priorityarea",
+    "meetup": "priorities.meetup",
+    "day": "priorities.day",
+    "session": "priorities.session",
+    "status-update": "priorities.statusupdate",
+    "decision": "priorities.decision",
+    "action-item": "priorities.actionitem",
+    "risk": "priorities.risk",
+}
+API_PAGES = {
+    "api:api-root",
+    "api:schema",
+    "api:docs",
+    *(f"api:{basename}-{kind}" for basename in API_OBJECTS for kind in ("list", "detail")),
+}
 #: Addresses from before teams: a permanent redirect to the one area of that slug.
 LEGACY_PAGES = {"priorities:priority-legacy", "priorities:priority-feed-legacy"}
 
@@ -83,6 +104,7 @@ EDITOR_RIGHTS = {
     "priorities.actionitem": {"add", "change", "delete", "view"},
     "priorities.risk": {"add", "change", "delete", "view"},
     "priorities.person": {"add", "change", "view"},
+    "priorities.apitoken": {"add", "change", "view"},
     "auth.user": set(),
     "auth.group": set(),
 }
@@ -146,6 +168,10 @@ TEAM_DATA = {
 }
 
 
+#: Models whose rows are their user's own: nobody else but a superuser reaches them.
+PERSONAL_DATA = {"priorities.apitoken"}
+
+
 def expected_for_another_teams_object(model, page):
     """What an Editor of team B gets on a page of team A's object: never the object."""
     rights = EDITOR_RIGHTS[model]
@@ -159,6 +185,8 @@ def expected_for_another_teams_object(model, page):
 def expected_for_model_page(model, page, role):
     if role == ANONYMOUS:
         return LOGIN
+    if model in PERSONAL_DATA and page == "delete":
+        return 403  # tokens are revoked, never deleted: their record stays
     if role == SUPERUSER:
         return 302 if page == "redirect" else 200
     if page == "notes" and role == EDITOR_B and model == "priorities.day:object":
@@ -167,6 +195,8 @@ def expected_for_model_page(model, page, role):
     object_page = page in {"change", "delete", "history", "restore"}
     if role == EDITOR_B and model in TEAM_DATA and object_page:
         return expected_for_another_teams_object(model, page)
+    if model in PERSONAL_DATA and object_page:
+        return expected_for_another_teams_object(model, page)  # the site's token is not theirs
     rights = EDITOR_RIGHTS[model]
     allowed = {
         "changelist": "view" in rights,
@@ -234,6 +264,7 @@ def site():
         "priorities.actionitem": session.action_items.get(),
         "priorities.risk": session.risks.get(),
         "priorities.person": PersonFactory(),
+        "priorities.apitoken": ApiToken.issue(UserFactory(is_staff=True), "A bot")[0],
         "auth.user": UserFactory(is_staff=True),
         "auth.group": Group.objects.get(name="Editors"),
     }
@@ -253,6 +284,13 @@ def concrete_pages(site):
                 "<slug:slug>", meetup.slug if route.startswith("meetups/") else area.slug
             )
             yield Page(name, url.replace("<slug:team>", area.team.slug))
+        elif name in API_PAGES:
+            url = "/" + route
+            if name.endswith("-detail"):
+                obj = site[API_OBJECTS[name.removeprefix("api:").removesuffix("-detail")]]
+                key = obj.slug if "<slug:slug>" in url else str(obj.pk)
+                url = re.sub(r"<(int:pk|slug:slug)>", key, url)
+            yield Page(name, url)
         elif name == "admin:app_list":
             yield Page(f"{name} auth", "/admin/auth/")
             yield Page(f"{name} priorities", "/admin/priorities/")
@@ -287,7 +325,7 @@ def concrete_pages(site):
 
 
 def expected(page, role):
-    if page.key in PUBLIC_PAGES:
+    if page.key in PUBLIC_PAGES | API_PAGES:
         return 200
     if page.key in LEGACY_PAGES:
         return 301

@@ -4,7 +4,8 @@
 - ``forms``: editors' text normalised; what the editor changed judged by what their page showed;
 - ``editing``: every model page's saves (locks, retries, deletes, restores) that lose no one's work;
 - ``day_tools``: the report download, the report import and quick notes, one preview flow;
-- ``registrations``: the model pages themselves.
+- ``registrations``: the model pages themselves;
+- ``tokens``: the editors' personal API tokens.
 """
 
-from . import registrations  # noqa: F401 (registers the model pages)
+from . import registrations, tokens  # noqa: F401 (registers the model pages)

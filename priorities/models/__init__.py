@@ -6,6 +6,7 @@
 - ``outcomes``: what a session produced (decisions, action items, risks);
 - ``teams``: teams, their cycles and each cycle's priority list (with its leads);
 - ``people``: who leads areas and who attended which day;
+- ``tokens``: the personal API tokens bots post with;
 - ``locking``: the versions that keep two editors from overwriting each other, and the one
   lock order every write follows.
 
@@ -19,11 +20,13 @@ from .meetups import Day, Meetup, Session
 from .outcomes import ActionItem, Decision, Outcome, Risk, outcome_prefetches
 from .people import Attendance, Person
 from .teams import SAME_TEAM_MESSAGES, Cycle, CyclePriority, Team
+from .tokens import ApiToken
 from .updates import StatusUpdate
 
 __all__ = [
     "CONTENT_MODELS",
     "ActionItem",
+    "ApiToken",
     "Attendance",
     "Cycle",
     "CyclePriority",

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from ..enums import PartOfDay, SessionKind
 from ..validators import MARKDOWN_MAX_LENGTH, NOTES_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel, lock
-from .outcomes import ActionItem, Decision
+from .outcomes import ActionItem, Decision, outcome_prefetches
 from .teams import SAME_TEAM_MESSAGES, team_object_q
 from .updates import StatusUpdate
 
@@ -145,6 +145,31 @@ class DayQuerySet(models.QuerySet):
 
     def with_update_counts(self):
         return self.annotate(update_count=Count("sessions__updates"))
+
+    def with_sessions(self):
+        """Each day with its sessions in order, each with its updates (in the day's order,
+        with their area) and outcomes: a whole day in six queries, for the API."""
+        updates = StatusUpdate.objects.select_related("priority_area__team").in_day_order()
+        sessions = Session.objects.prefetch_related(
+            models.Prefetch("updates", queryset=updates), *outcome_prefetches()
+        )
+        return self.with_meetup().prefetch_related(models.Prefetch("sessions", queryset=sessions))
+
+    def filtered(self, *, team=None, cycle=None, meetup=None, since=None, until=None):
+        """Keep the days of the team with slug ``team``, of ``cycle`` ("team/slug"), of the
+        meetup with slug ``meetup``, and/or from ``since`` to ``until`` (dates, inclusive)."""
+        queryset = self
+        if team:
+            queryset = queryset.filter(meetup__team__slug=team)
+        if cycle:
+            queryset = queryset.filter(team_object_q("meetup__cycle", cycle))
+        if meetup:
+            queryset = queryset.filter(meetup__slug=meetup)
+        if since:
+            queryset = queryset.filter(date__gte=since)
+        if until:
+            queryset = queryset.filter(date__lte=until)
+        return queryset
 
 
 class Day(VersionedModel):

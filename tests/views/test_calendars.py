@@ -54,8 +54,8 @@ def meetups():
     return nova, neutron
 
 
-def test_every_meetup_is_an_all_day_event_with_its_place_and_days(client, meetups):
-    del meetups
+@pytest.mark.usefixtures("meetups")
+def test_every_meetup_is_an_all_day_event_with_its_place_and_days(client):
     calendar = get_calendar(client, reverse("priorities:calendar"))
     assert str(calendar["X-WR-CALNAME"]) == "Meetup Notes: meetups"
     found = events(calendar)
