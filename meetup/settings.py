@@ -266,9 +266,10 @@ API_THROTTLE_RATES = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Meetup Notes API",
     "DESCRIPTION": (
-        "Read-only JSON API of the meetup notes: teams, cycles and their priority lists, "
-        "priority areas, meetups, days, sessions, status updates, decisions, action items "
-        "and risks."
+        "The meetup notes as JSON: teams, cycles and their priority lists, priority areas, "
+        "meetups, days, sessions, status updates, decisions, action items and risks. Anyone "
+        "reads; an editor's personal token (made in the admin) posts status updates, "
+        "decisions and action items."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -9,7 +9,7 @@ from .enums import Status
 from .models import Cycle, Meetup, PriorityArea
 
 
-def _choices(queryset, empty_label):
+def slug_choices(queryset, empty_label):
     """(slug, name) choices of every object of ``queryset``: one query, made once per form."""
     return [("", empty_label), *queryset.values_list("slug", "name")]
 
@@ -104,7 +104,7 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.team = team
-        self.fields["meetup"].choices = _choices(self.offered_meetups(), "Any meetup")
+        self.fields["meetup"].choices = slug_choices(self.offered_meetups(), "Any meetup")
         self.helper = _get_form_helper(list(self.fields), button=self.filter_button)
 
     def filters(self):
@@ -227,7 +227,7 @@ class OutcomeFilterForm(TeamFiltersMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_team_filters()
-        self.fields["meetup"].choices = _choices(self.offered_meetups(), "Any meetup")
+        self.fields["meetup"].choices = slug_choices(self.offered_meetups(), "Any meetup")
         self.fields["area"].set_objects(_team_rows(PriorityArea), "Any priority area")
         self.helper = _get_form_helper(*self.filter_rows, button=self.filter_button)
 

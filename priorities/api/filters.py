@@ -23,7 +23,7 @@ from ..forms import (
     SearchForm,
     TeamFiltersMixin,
     TeamObjectField,
-    _choices,
+    slug_choices,
 )
 
 
@@ -37,7 +37,7 @@ class DayFilterForm(TeamFiltersMixin, DateRangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_team_filters()
-        self.fields["meetup"].choices = _choices(self.offered_meetups(), "Any meetup")
+        self.fields["meetup"].choices = slug_choices(self.offered_meetups(), "Any meetup")
 
 
 class StatusUpdateFilterForm(SearchForm):

@@ -56,6 +56,9 @@ class WritableViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     as the list shows it, at its address (``Location``)."""
 
     write_serializer_class = None
+    #: A post is one record, whose longest field is 20,000 characters: anything much larger
+    #: is refused before it is read.
+    max_body_bytes = 256 * 1024
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -63,6 +66,12 @@ class WritableViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
         return super().get_serializer_class()
 
     def create(self, request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.max_body_bytes:
+            raise writing.BodyTooLarge
         posted = self.get_serializer(data=request.data)
         posted.is_valid(raise_exception=True)
         record = posted.save()

@@ -43,6 +43,12 @@ class Busy(exceptions.APIException):
     default_code = "busy"
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The request body is too large for one record."
+    default_code = "too_large"
+
+
 def _api_errors(error):
     """A model's ``ValidationError`` as the API's: by field (in the API's names)."""
     if not hasattr(error, "error_dict"):

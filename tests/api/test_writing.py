@@ -204,6 +204,25 @@ def test_bad_input_is_a_400_naming_what_is_wrong(api, team_a, body, field, row_c
     assert row_counts() == before
 
 
+def test_a_body_too_large_for_one_record_is_a_413_read_no_further(api, team_a):
+    session, area = team_a
+    body = update_body(session, area, body="x" * 300_000)
+    answer = post(api, "/api/status-updates/", body, key_for(EDITOR_A))
+    assert answer.status_code == 413
+    assert answer.json() == {"detail": "The request body is too large for one record."}
+    assert not StatusUpdate.objects.exists()
+
+
+def test_a_form_post_is_a_415(api, team_a):
+    answer = api.post(
+        "/api/decisions/",
+        {"session": team_a[0].pk, "text": "Agreed"},
+        HTTP_AUTHORIZATION=f"Bearer {key_for(EDITOR_A)}",
+    )
+    assert answer.status_code == 415
+    assert "Unsupported media type" in answer.json()["detail"]
+
+
 def test_an_area_of_another_team_is_refused_even_to_a_superuser(api, team_a, team_b):
     session, _area = team_a
     _other_session, other_area = team_b
