@@ -48,6 +48,7 @@ for slug in SLUGS:
         "meetup page": day.meetup.get_absolute_url(),
         "priority timeline": area.get_absolute_url(),
         "home": "/",
+        "API day": f"/api/days/{day.pk}/",
     }
     for name, url in pages.items():
         with CaptureQueriesContext(connection) as queries:
@@ -55,6 +56,11 @@ for slug in SLUGS:
         assert status == 200, (url, status)
         result.setdefault(name, {})[slug] = len(queries)
 print(json.dumps(result))
+"""
+
+DAY_ID = """
+from priorities.models import Day
+print(Day.objects.get(meetup__slug=SLUG, number=1).pk)
 """
 
 # The admin's session page with 100 inline updates: load it, then save it with one headline
@@ -169,6 +175,11 @@ def bench_database(name, seconds, connections):
     [day_20] = seed(env, 1, 1, 20)
     seed(env, 1, 3, 260)  # filler: the database now holds 1,000 updates
     day_url = f"{BASE}/meetups/{day_200}/days/1/"
+    day_id = (
+        manage(env, "shell", "-v", "0", "-c", f"SLUG = {day_200!r}\n{DAY_ID}", capture=True)
+        .strip()
+        .splitlines()[-1]
+    )
 
     with Gunicorn(env, page_cache=False):
         write_static_copies({"day page": day_url})
@@ -196,6 +207,8 @@ def bench_database(name, seconds, connections):
         "day page": day_url,
         "report.md": day_url + "report.md",
         "priority timeline": f"{BASE}/teams/bench-team/priorities/bench-area-1/",
+        # The same day as JSON: every session with its updates and outcomes.
+        "API day": f"{BASE}/api/days/{day_id}/",
     }
     # Each target's static copy (same bytes) must exist before gunicorn starts: whitenoise
     # serves the files it finds then.

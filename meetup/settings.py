@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "meetup.pagecache",
     "meetup.devtools",
     "priorities",
@@ -163,6 +166,10 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 if env_bool("DJANGO_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+#: The health check's address (meetup/health.py): it answers load balancers' plain-HTTP probes
+#: as they come, never redirected, never from the page cache.
+HEALTH_CHECK_PATH = "healthz"
+SECURE_REDIRECT_EXEMPT = [rf"^{HEALTH_CHECK_PATH}$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -239,8 +246,53 @@ else:
         }
     }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+#: Paths the page cache never reads or writes: the health check must report a cache outage,
+#: not fail on it.
+PAGE_CACHE_EXEMPT_PATHS = [f"/{HEALTH_CHECK_PATH}"]
+#: Whether /healthz checks the cache too: when it is shared (Redis), every page depends on it.
+HEALTH_CHECK_CACHE = bool(os.environ.get("REDIS_URL"))
 #: A larger page is served but not kept in the page cache.
 PAGE_CACHE_MAX_PAGE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_PAGE_BYTES", str(512 * 1024)))
 #: A request body Django reads into memory: the report import's confirmation sends the report
 #: (at most 1 MB) back urlencoded, up to three times its size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+# The JSON API (priorities/api/): read by anyone, written by editors' tokens; JSON only (the
+# page cache keys pages by address, not by Accept, so one address must always answer one
+# format; the browsable docs are Swagger UI at /api/docs/).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "priorities.api.access.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["priorities.api.access.WritesNeedTheAdminsRights"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "priorities.api.access.AnonymousThrottle",
+        "priorities.api.access.EditorThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+#: Requests a minute to the API (past the page cache): per address for anonymous readers, per
+#: editor for tokens and sessions. Counted in the cache: per process unless REDIS_URL is set.
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANONYMOUS", "300/minute"),
+    "user": os.environ.get("API_THROTTLE_EDITORS", "120/minute"),
+}
+# The OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/), whose files come from
+# drf-spectacular-sidecar among our static files: no CDN, as the Content-Security-Policy wants.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Meetup Notes API",
+    "DESCRIPTION": (
+        "The meetup notes as JSON: teams, cycles and their priority lists, priority areas, "
+        "meetups, days, sessions, status updates, decisions, action items and risks. Anyone "
+        "reads; an editor's personal token (made in the admin) posts status updates, "
+        "decisions and action items."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -9,7 +9,7 @@ from .enums import Status
 from .models import Cycle, Meetup, PriorityArea
 
 
-def _choices(queryset, empty_label):
+def slug_choices(queryset, empty_label):
     """(slug, name) choices of every object of ``queryset``: one query, made once per form."""
     return [("", empty_label), *queryset.values_list("slug", "name")]
 
@@ -104,7 +104,7 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, team=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.team = team
-        self.fields["meetup"].choices = _choices(self.offered_meetups(), "Any meetup")
+        self.fields["meetup"].choices = slug_choices(self.offered_meetups(), "Any meetup")
         self.helper = _get_form_helper(list(self.fields), button=self.filter_button)
 
     def filters(self):
@@ -137,7 +137,29 @@ class MeetupFilterForm(TeamFiltersMixin, ListFilterForm):
         self.helper = _get_form_helper(list(self.fields), button=self.filter_button)
 
 
-class SearchForm(TeamFiltersMixin, ListFilterForm):
+class DateRangeForm(forms.Form):
+    """A range of meetup days, ``since`` to ``until`` (inclusive, either may be left open)."""
+
+    since = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    until = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        since, until = cleaned_data.get("since"), cleaned_data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end of the range must not be before its start.")
+        return cleaned_data
+
+
+class SearchForm(TeamFiltersMixin, DateRangeForm, ListFilterForm):
     """What to search for, and where: meetup, priority area, status and a range of days."""
 
     q = forms.CharField(
@@ -150,16 +172,6 @@ class SearchForm(TeamFiltersMixin, ListFilterForm):
     team = forms.ChoiceField(required=False)
     cycle = TeamObjectField(required=False)
     area = TeamObjectField(label="Priority area", required=False)
-    since = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    until = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
     field_order = ["q", "team", "cycle", "meetup", "area", "status", "since", "until"]
     filter_button = "Search"
@@ -181,13 +193,6 @@ class SearchForm(TeamFiltersMixin, ListFilterForm):
         """How many filters the query string sets (valid or not)."""
         names = [name for row in self.filter_rows for name in row]
         return sum(1 for name in names if self.is_bound and self.data.get(name))
-
-    def clean(self):
-        cleaned_data = super().clean()
-        since, until = cleaned_data.get("since"), cleaned_data.get("until")
-        if since and until and since > until:
-            self.add_error("until", "The end of the range must not be before its start.")
-        return cleaned_data
 
     def search_arguments(self):
         """The keyword arguments of ``priorities.search.search``, or None if nothing to do."""
@@ -227,7 +232,7 @@ class OutcomeFilterForm(TeamFiltersMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_team_filters()
-        self.fields["meetup"].choices = _choices(self.offered_meetups(), "Any meetup")
+        self.fields["meetup"].choices = slug_choices(self.offered_meetups(), "Any meetup")
         self.fields["area"].set_objects(_team_rows(PriorityArea), "Any priority area")
         self.helper = _get_form_helper(*self.filter_rows, button=self.filter_button)
 

@@ -18,6 +18,7 @@ HISTORY = ["view", "change"]
 #: Note-takers (Editors) post days, sessions, updates and outcomes; people are theirs to add.
 #: Organisers do that too, and set up meetups and areas, record attendance and send day
 #: reports to mailing lists; deleting meetups and areas, users and groups stay a superuser's.
+#: Each editor makes and revokes their own API tokens.
 EDITORS = {
     "team": ["view"],
     "cycle": ["view"],
@@ -32,6 +33,8 @@ EDITORS = {
     "risk": ["add", "change", "delete", "view"],
     "person": ["add", "change", "view"],
     "attendance": ["view"],
+    # Their own API tokens only (the admin lists no one else's); revoking is a change.
+    "apitoken": ["add", "change", "view"],
     "historicalday": HISTORY,
     "historicalsession": HISTORY,
     "historicalstatusupdate": HISTORY,

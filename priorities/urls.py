@@ -21,6 +21,7 @@ app_name = "priorities"
 
 urlpatterns = [
     path("", views.MeetupListView.as_view(), name="meetup-list"),
+    path("meetups.ics", views.calendar_view, name="calendar"),
     path("meetups/<slug:slug>/", views.MeetupDetailView.as_view(), name="meetup-detail"),
     path(
         "meetups/<slug:slug>/days/<day:number>/",
@@ -35,6 +36,7 @@ urlpatterns = [
     path("priorities/", views.PriorityAreaListView.as_view(), name="priority-list"),
     path("teams/<slug:team>/", views.TeamDetailView.as_view(), name="team-detail"),
     path("teams/<slug:team>/feed/", feeds.TeamFeed(), name="team-feed"),
+    path("teams/<slug:team>/meetups.ics", views.calendar_view, name="team-calendar"),
     path(
         "teams/<slug:team>/priorities/<slug:slug>/",
         views.PriorityAreaDetailView.as_view(),

@@ -17,6 +17,7 @@ from .forms import (
     OutcomeFilterForm,
     SearchForm,
 )
+from .interchange.calendars import meetups_calendar
 from .interchange.report_export import day_report, report_filename
 from .models import ActionItem, Cycle, Day, Decision, Meetup, PriorityArea, StatusUpdate, Team
 from .pages import (
@@ -224,6 +225,30 @@ def day_report_view(request, slug, number):
     response = HttpResponse(day_report(day), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=False, filename=report_filename(day)
+    )
+    return response
+
+
+@reader_page
+def calendar_view(request, team=None):
+    """The iCalendar feed of every meetup, or of one team's (``interchange.calendars``)."""
+    meetups = Meetup.objects.for_calendar()
+    if team is None:
+        name, filename = "Meetup Notes: meetups", "meetups.ics"
+    else:
+        team = get_object_or_404(Team, slug=team)
+        meetups = meetups.filter(team=team)
+        name, filename = f"{team.name}: meetups", f"{team.slug}-meetups.ics"
+    calendar = meetups_calendar(
+        meetups,
+        name=name,
+        host=request.get_host(),
+        stamp=content_version(request)[1],
+        absolute_url=request.build_absolute_uri,
+    )
+    response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=filename
     )
     return response
 

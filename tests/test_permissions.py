@@ -18,6 +18,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from priorities.models import (
     ActionItem,
+    ApiToken,
     Day,
     Decision,
     Meetup,
@@ -65,6 +66,29 @@ PUBLIC_PAGES = {
     "priorities:team-detail",
     "priorities:team-feed",
     "live-version",
+    "priorities:calendar",
+    "priorities:team-calendar",
+    "healthz",
+}
+#: The JSON API, read-only: everyone reads everything, whatever their team. Each endpoint's
+#: object, by the router's basename.
+API_OBJECTS = {
+    "team": "priorities.team",
+    "cycle": "priorities.cycle",
+    "area": "priorities.priorityarea",
+    "meetup": "priorities.meetup",
+    "day": "priorities.day",
+    "session": "priorities.session",
+    "status-update": "priorities.statusupdate",
+    "decision": "priorities.decision",
+    "action-item": "priorities.actionitem",
+    "risk": "priorities.risk",
+}
+API_PAGES = {
+    "api:api-root",
+    "api:schema",
+    "api:docs",
+    *(f"api:{basename}-{kind}" for basename in API_OBJECTS for kind in ("list", "detail")),
 }
 #: Addresses from before teams: a permanent redirect to the one area of that slug.
 LEGACY_PAGES = {"priorities:priority-legacy", "priorities:priority-feed-legacy"}
@@ -84,6 +108,7 @@ EDITOR_RIGHTS = {
     "priorities.person": {"add", "change", "view"},
     # What was sent is the organisers' to see (and to send: a day's "send" page).
     "priorities.reportsending": set(),
+    "priorities.apitoken": {"add", "change", "view"},
     "auth.user": set(),
     "auth.group": set(),
 }
@@ -153,6 +178,10 @@ TEAM_DATA = {
 }
 
 
+#: Models whose rows are their user's own: nobody else but a superuser reaches them.
+PERSONAL_DATA = {"priorities.apitoken"}
+
+
 def expected_for_another_teams_object(model, page):
     """What an Editor of team B gets on a page of team A's object: never the object."""
     rights = EDITOR_RIGHTS[model]
@@ -168,6 +197,8 @@ def expected_for_another_teams_object(model, page):
 def expected_for_model_page(model, page, role):
     if role == ANONYMOUS:
         return LOGIN
+    if model in PERSONAL_DATA and page == "delete":
+        return 403  # tokens are revoked, never deleted: their record stays
     if role == SUPERUSER:
         if model in READ_ONLY and page in {"add", "delete"}:
             return 403
@@ -178,6 +209,8 @@ def expected_for_model_page(model, page, role):
     object_page = page in {"change", "delete", "history", "restore", "round"}
     if role == EDITOR_B and model in TEAM_DATA and object_page:
         return expected_for_another_teams_object(model, page)
+    if model in PERSONAL_DATA and object_page:
+        return expected_for_another_teams_object(model, page)  # the site's token is not theirs
     rights = EDITOR_RIGHTS[model]
     allowed = {
         "changelist": "view" in rights,
@@ -255,6 +288,7 @@ def site():
             day_version=1,
             content_digest="0" * 64,
         ),
+        "priorities.apitoken": ApiToken.issue(UserFactory(is_staff=True), "A bot")[0],
         "auth.user": UserFactory(is_staff=True),
         "auth.group": Group.objects.get(name="Editors"),
     }
@@ -274,6 +308,13 @@ def concrete_pages(site):
                 "<slug:slug>", meetup.slug if route.startswith("meetups/") else area.slug
             )
             yield Page(name, url.replace("<slug:team>", area.team.slug))
+        elif name in API_PAGES:
+            url = "/" + route
+            if name.endswith("-detail"):
+                obj = site[API_OBJECTS[name.removeprefix("api:").removesuffix("-detail")]]
+                key = obj.slug if "<slug:slug>" in url else str(obj.pk)
+                url = re.sub(r"<(int:pk|slug:slug)>", key, url)
+            yield Page(name, url)
         elif name == "admin:app_list":
             yield Page(f"{name} auth", "/admin/auth/")
             yield Page(f"{name} priorities", "/admin/priorities/")
@@ -308,7 +349,7 @@ def concrete_pages(site):
 
 
 def expected(page, role):
-    if page.key in PUBLIC_PAGES:
+    if page.key in PUBLIC_PAGES | API_PAGES:
         return 200
     if page.key in LEGACY_PAGES:
         return 301

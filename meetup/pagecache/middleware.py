@@ -13,13 +13,16 @@ def _cacheable_request(request):
     """A request the page cache may answer or fill: an anonymous reader's GET or HEAD.
 
     It is decided before sessions and authentication have run, so "anonymous" means "sends
-    no session cookie": whoever has one (an editor, or a reader after logging out) is served
-    by the full stack, never from the cache.
+    no session cookie and no ``Authorization`` header": whoever has one (an editor, a reader
+    after logging out, a bot's API token) is served by the full stack, never from the cache.
+    Paths in ``PAGE_CACHE_EXEMPT_PATHS`` (the health check) never touch the cache.
     """
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
+        and request.path_info not in settings.PAGE_CACHE_EXEMPT_PATHS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "authorization" not in request.headers
     )
 
 

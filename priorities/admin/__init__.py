@@ -6,6 +6,8 @@
 - ``day_tools``: the report download, the report import and quick notes, one preview flow;
 - ``report_sending``: sending a day's report to the mailing list, and the record of it;
 - ``registrations``: the model pages themselves.
+- ``registrations``: the model pages themselves;
+- ``tokens``: the editors' personal API tokens.
 """
 
-from . import registrations  # noqa: F401 (registers the model pages)
+from . import registrations, tokens  # noqa: F401 (registers the model pages)

@@ -7,6 +7,7 @@
 - ``teams``: teams, their cycles and each cycle's priority list (with its leads);
 - ``people``: who leads areas and who attended which day;
 - ``sending``: a record of every day report mailed to a list;
+- ``tokens``: the personal API tokens bots post with;
 - ``locking``: the versions that keep two editors from overwriting each other, and the one
   lock order every write follows.
 
@@ -21,11 +22,13 @@ from .outcomes import ActionItem, Decision, Outcome, Risk, outcome_prefetches
 from .people import Attendance, Person
 from .sending import ReportSending
 from .teams import SAME_TEAM_MESSAGES, Cycle, CyclePriority, Team
+from .tokens import ApiToken
 from .updates import StatusUpdate
 
 __all__ = [
     "CONTENT_MODELS",
     "ActionItem",
+    "ApiToken",
     "Attendance",
     "Cycle",
     "CyclePriority",

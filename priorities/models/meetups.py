@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from ..enums import PartOfDay, SessionKind
 from ..validators import MARKDOWN_MAX_LENGTH, NOTES_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel, lock
-from .outcomes import ActionItem, Decision
+from .outcomes import ActionItem, Decision, outcome_prefetches
 from .teams import SAME_TEAM_MESSAGES, team_object_q
 from .updates import StatusUpdate
 
@@ -38,6 +38,13 @@ class MeetupQuerySet(models.QuerySet):
         return self.annotate(
             day_count=Coalesce(Subquery(days), 0),
             update_count=Coalesce(Subquery(updates), 0),
+        )
+
+    def for_calendar(self):
+        """Each meetup with its team, cycle and days in order: what its calendar event shows.
+        Two queries however many meetups and days."""
+        return self.select_related("team", "cycle").prefetch_related(
+            models.Prefetch("days", queryset=Day.objects.order_by("number"))
         )
 
     def filtered(self, *, team=None, cycle=None, meetup=None, status=None):
@@ -184,6 +191,31 @@ class DayQuerySet(models.QuerySet):
                 | Q(meetup__slug__icontains=word)
                 | Q(meetup__cycle__name__icontains=word)
             )
+        return queryset
+
+    def with_sessions(self):
+        """Each day with its sessions in order, each with its updates (in the day's order,
+        with their area) and outcomes: a whole day in six queries, for the API."""
+        updates = StatusUpdate.objects.select_related("priority_area__team").in_day_order()
+        sessions = Session.objects.prefetch_related(
+            models.Prefetch("updates", queryset=updates), *outcome_prefetches()
+        )
+        return self.with_meetup().prefetch_related(models.Prefetch("sessions", queryset=sessions))
+
+    def filtered(self, *, team=None, cycle=None, meetup=None, since=None, until=None):
+        """Keep the days of the team with slug ``team``, of ``cycle`` ("team/slug"), of the
+        meetup with slug ``meetup``, and/or from ``since`` to ``until`` (dates, inclusive)."""
+        queryset = self
+        if team:
+            queryset = queryset.filter(meetup__team__slug=team)
+        if cycle:
+            queryset = queryset.filter(team_object_q("meetup__cycle", cycle))
+        if meetup:
+            queryset = queryset.filter(meetup__slug=meetup)
+        if since:
+            queryset = queryset.filter(date__gte=since)
+        if until:
+            queryset = queryset.filter(date__lte=until)
         return queryset
 
 

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..enums import Delivery, Status
 from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel
-from .teams import check_area_of_the_meetup_team
+from .teams import check_area_of_the_meetup_team, team_object_q
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -61,13 +61,27 @@ class StatusUpdateQuerySet(models.QuerySet):
         """An area's timeline across days and meetups, newest first."""
         return self.filter(priority_area=area).select_related("session__day__meetup").newest_first()
 
-    def filtered(self, *, meetup=None, status=None):
-        """Keep the updates given at the meetup with slug ``meetup`` and/or in ``status``."""
+    def filtered(
+        self, *, team=None, cycle=None, meetup=None, area=None, status=None, since=None, until=None
+    ):
+        """Keep the updates of the team with slug ``team``, of ``cycle`` ("team/slug"), given
+        at the meetup with slug ``meetup``, of the priority area ``area`` ("team/slug"), in
+        ``status``, and/or on days from ``since`` to ``until`` (dates, inclusive)."""
         queryset = self
+        if team:
+            queryset = queryset.filter(session__day__meetup__team__slug=team)
+        if cycle:
+            queryset = queryset.filter(team_object_q("session__day__meetup__cycle", cycle))
         if meetup:
             queryset = queryset.filter(session__day__meetup__slug=meetup)
+        if area:
+            queryset = queryset.filter(team_object_q("priority_area", area))
         if status:
             queryset = queryset.filter(status=status)
+        if since:
+            queryset = queryset.filter(day_date__gte=since)
+        if until:
+            queryset = queryset.filter(day_date__lte=until)
         return queryset
 
     def recent(self):
