@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from priorities.interchange.report_export import day_report
@@ -40,6 +41,8 @@ def manage(database, *args):
         "DJANGO_DEBUG": "true",
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_ALLOWED_HOSTS": "testserver",
+        # Reports link back to the day page at the site's address: the same in both processes.
+        "SITE_URL": settings.SITE_URL,
     }
     result = subprocess.run(  # noqa: S603 (our own manage.py)
         [sys.executable, "manage.py", *args],
