@@ -511,3 +511,17 @@ def test_the_team_page_costs_a_fixed_number_of_queries(client, team_a, django_as
         large = client.get(url)
     assert small.status_code == large.status_code == 200
     assert text_of(large.content).count("Priority area") >= 4
+
+
+def test_a_report_naming_another_teams_meetup_tells_nothing_of_that_teams_data(
+    editor_b, team_a, team_b
+):
+    """Found in review: the dry run's errors named team A and its areas."""
+    report = day_report(team_a.day).replace("### Bugs", "### Secret area probe")
+    before = snapshot()
+    response = editor_b.post(reverse("admin:priorities_day_import"), {"text": report})
+    text = " ".join(response.content.decode().split())
+    assert response.status_code == 200
+    assert "You may not import into the meetup 'nova-kilo'." in errors_shown(response.content)
+    assert "Secret area probe" not in text and "OpenStack Nova" not in text
+    assert snapshot() == before

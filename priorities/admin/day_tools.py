@@ -28,7 +28,12 @@ from ..interchange.notes_commands import (
 from ..interchange.quick_notes import count_changes, import_notes
 from ..interchange.report_export import day_report, report_filename, reports_zip
 from ..interchange.report_import import import_report
-from ..interchange.report_parser import MAX_REPORT_BYTES, ReportError, size_problem
+from ..interchange.report_parser import (
+    MAX_REPORT_BYTES,
+    ReportError,
+    parse_report,
+    size_problem,
+)
 from ..models import Day, Meetup, Session
 from ..models.locking import VersionConflict
 from ..models.teams import in_teams
@@ -219,6 +224,16 @@ class DayToolsMixin:
             *super().get_urls(),
         ]
 
+    def _report_meetup_in_scope(self, request, form):
+        """Refuse, before any dry run, a report naming another team's meetup: the dry run's
+        answers (its errors, its list of changes) would tell of that team's data."""
+        slug = form.meetup_slug() or parse_report(form.cleaned_data["text"]).meetup_slug
+        meetup = Meetup.objects.filter(slug=slug).first()
+        if meetup is None or in_scope(request, meetup):
+            return True
+        form.add_error(None, f"You may not import into the meetup {slug!r}.")
+        return False
+
     def has_add_notes_permission(self, request):
         """Quick notes start a session; what else they create is checked change by change."""
         return request.user.has_perm("priorities.add_session")
@@ -298,7 +313,10 @@ class DayToolsMixin:
                 user=request.user,
             )
             try:
-                preview, done = preview_then_confirm(request, form, run)
+                if not self._report_meetup_in_scope(request, form):
+                    preview, done = None, None
+                else:
+                    preview, done = preview_then_confirm(request, form, run)
             except ReportError as error:
                 form.add_error(None, f"The report cannot be imported: {error}.")
             else:
