@@ -9,18 +9,14 @@ team's areas). Superusers, and editors given no team, see every team.
 """
 
 from ..models.areas import PriorityArea
-from ..models.teams import in_teams, team_id_of, team_lookup
+from ..models.teams import in_teams, team_id_of, team_ids_editable_by, team_lookup
 
 
 def editable_team_ids(request):
     """The ids of the teams the signed-in user may edit, or None for every team; looked up
     once a request."""
     if not hasattr(request, "editable_team_ids"):
-        user = request.user
-        ids = None
-        if user.is_authenticated and not user.is_superuser:
-            ids = set(user.teams.values_list("pk", flat=True)) or None
-        request.editable_team_ids = ids
+        request.editable_team_ids = team_ids_editable_by(request.user)
     return request.editable_team_ids
 
 

@@ -17,14 +17,12 @@ from django.urls import reverse
 from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
 
 
-class TeamQuerySet(models.QuerySet):
-    def editable_by(self, user):
-        """The teams ``user`` may edit the data of: all for a superuser or an editor given no
-        team, else the ones they were given."""
-        if user.is_superuser:
-            return self
-        given = self.filter(editors=user)
-        return given if given.exists() else self
+def team_ids_editable_by(user):
+    """The ids of the teams ``user`` may edit the data of, or None for every team: a
+    superuser, and an editor given no team, edit every team's. One query at most."""
+    if not user.is_authenticated or user.is_superuser:
+        return None
+    return set(user.teams.values_list("pk", flat=True)) or None
 
 
 class Team(models.Model):
@@ -52,8 +50,6 @@ class Team(models.Model):
         ),
     )
 
-    objects = TeamQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -72,12 +68,10 @@ class Team(models.Model):
 
     def is_editable_by(self, user):
         """Whether ``user`` may edit this team's days and notes (no query for a reader)."""
-        return (
-            user.is_active
-            and user.is_staff
-            and user.has_perm("priorities.change_session")
-            and Team.objects.editable_by(user).filter(pk=self.pk).exists()
-        )
+        if not (user.is_active and user.is_staff and user.has_perm("priorities.change_session")):
+            return False
+        ids = team_ids_editable_by(user)
+        return ids is None or self.pk in ids
 
     @property
     def current_cycle(self):
