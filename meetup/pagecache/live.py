@@ -42,8 +42,8 @@ class LiveVersionMiddleware:
         self.path = None
 
     def __call__(self, request):
-        if self.path is None:
+        if self.path is None:  # reverse() includes the script prefix, as request.path does
             self.path = reverse("live-version")
-        if request.path_info == self.path:
+        if request.path == self.path:
             return version_probe(request)
         return self.get_response(request)

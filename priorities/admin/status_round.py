@@ -3,9 +3,10 @@
 A note-taker goes down the meetup's cycle's priority list in its order. Each row holds the
 area's update in this session (or a new one, its status pre-selected with the area's last
 status: earlier that day, or before it) and is saved on its own as soon as it is finished:
-``static/js/status_round.js`` posts the one row (the row's *Save* button does the same without
-JavaScript) and the update is on the public page at once. Saving the whole form saves every
-row the note-taker changed. Decisions, action items and risks are added from the same page.
+``static/js/status_round.js`` posts the one row (asking for JSON) and the update is on the
+public page at once. Without JavaScript any Save button (or Enter) posts the whole form, which
+saves every row the note-taker changed, so text typed in other rows is never dropped.
+Decisions, action items and risks are added from the same page.
 
 Each row is a ``VersionedForm``, so the rules of the session's own admin page hold: what the
 note-taker changed is judged by what their page showed, a row someone else saved meanwhile is
@@ -18,6 +19,7 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404, JsonResponse
@@ -172,36 +174,47 @@ class StatusRoundMixin:
         ]
 
     def status_round_view(self, request, object_id):
-        if not all_keys(Session, [unquote(object_id)]):
+        key = unquote(object_id)
+        if not all_keys(Session, [key]):
             raise Http404("No such session.")
-        session = self.get_object(request, unquote(object_id))
+        session = (
+            self.get_queryset(request)
+            .select_related("day__meetup__team", "day__meetup__cycle")
+            .filter(pk=key)
+            .first()
+        )
         if session is None:  # as the admin's own pages answer: not found, or not the editor's
             self.message_user(
                 request,
-                f"Session with ID “{unquote(object_id)}” doesn't exist. Perhaps it was deleted?",
+                f"Session with ID “{key}” doesn't exist. Perhaps it was deleted?",
                 messages.WARNING,
             )
             return redirect(reverse("admin:index"))
         if not self.has_change_permission(request, session):
             raise PermissionDenied
-        session = Session.objects.select_related("day__meetup__team").get(pk=session.pk)
-        if request.method == "POST":
-            try:
-                save = partial(self._save_round, request, session)
-                return self.run_write(save, keys=[session.pk])
-            except WriteFailed as failure:
-                problem = failure_message(StatusUpdate, failure.error)
-                if _wants_json(request):
-                    return JsonResponse({"errors": {"__all__": {"__all__": [problem]}}}, status=409)
-                self.message_user(request, problem, messages.ERROR)
-        rows, outcome_form = self._round_forms(session, None)
-        return self._round_page(request, session, rows, outcome_form)
+        if request.method != "POST":
+            rows, outcome_form = self._round_forms(session, None)
+            return self._round_page(request, session, rows, outcome_form)
+        one_row = (request.POST.get("_row") or None) if _wants_json(request) else None
+        if _wants_json(request) and one_row is None:
+            return _json_refusal("Say which row to save: a JSON post saves one row (_row).", 400)
+        try:
+            save = partial(self._save_round, request, session, one_row)
+            return self.run_write(save, keys=[session.pk])
+        except WriteFailed as failure:
+            problem = failure_message(StatusUpdate, failure.error)
+            if one_row is not None:
+                return _json_refusal(problem, 409)
+            self.message_user(request, problem, messages.ERROR)
+            # Shown again as posted: what the note-taker typed is not lost.
+            rows, outcome_form = self._round_forms(session, request.POST)
+            return self._round_page(request, session, rows, outcome_form)
 
-    def _round_forms(self, session, data, only_row=None):
+    def _round_forms(self, session, data, one_row=None):
+        """The round's rows with their forms (only ``one_row``'s, for a one-row save)."""
         rows = round_rows(session)
         for row in rows:
-            if only_row is not None and row.prefix != only_row:
-                row.form = None
+            if one_row is not None and row.prefix != one_row:
                 continue
             instance = row.update or StatusUpdate(session=session, priority_area=row.area)
             initial = {}
@@ -213,23 +226,25 @@ class StatusRoundMixin:
         outcome_form = RoundOutcomeForm(data, areas=areas, team_id=session.day.meetup.team_id)
         return rows, outcome_form
 
-    def _save_round(self, request, session):
-        only_row = request.POST.get("_row") or None
-        rows, outcome_form = self._round_forms(session, request.POST, only_row)
-        forms_posted = [row for row in rows if row.form is not None]
-        if only_row is not None and not forms_posted:
-            raise Http404("No such row.")
-        valid = all([row.form.is_valid() for row in forms_posted])  # every row's errors
+    def _save_round(self, request, session, one_row):
+        """Save the rows the note-taker changed (every row, or ``one_row`` alone) and the
+        outcome they filled in; nothing at all when any of them is refused."""
+        rows, outcome_form = self._round_forms(session, request.POST, one_row)
+        posted = [row for row in rows if row.form is not None]
+        if one_row is not None and not posted:
+            return _json_refusal("No such row: reload the page.", 404)
+        valid = all([self._row_allowed(request, row) for row in posted])  # every row's errors
         outcome = None
-        if only_row is None and outcome_form.wanted():
-            outcome = outcome_form.build(session) if outcome_form.is_valid() else None
+        if one_row is None and outcome_form.wanted():
+            if outcome_form.is_valid():
+                outcome = self._allowed_outcome(request, outcome_form, session)
             valid = valid and outcome is not None
         if not valid:
-            if _wants_json(request):
-                return JsonResponse({"errors": _errors(forms_posted)}, status=400)
+            if one_row is not None:
+                return JsonResponse(_refused_row(posted[0]), status=400)
             return self._round_page(request, session, rows, outcome_form)
         saved = []
-        for row in forms_posted:
+        for row in posted:
             if row.form.has_changed():
                 update = row.form.save(commit=False)
                 update.saved_by = request.user
@@ -237,25 +252,39 @@ class StatusRoundMixin:
                 saved.append(row)
         if outcome is not None:
             outcome.save()
-        if _wants_json(request):
-            row = forms_posted[0]
-            update = row.form.instance
-            fresh = RoundRowForm(prefix=row.prefix, instance=update) if update.pk else row.form
-            return JsonResponse(
-                {
-                    "saved": bool(saved),
-                    "version": update.version if update.pk else None,
-                    "shown": fresh.initial.get("shown") if update.pk else None,
-                    "url": update.get_absolute_url() if update.pk else None,
-                }
-            )
+        if one_row is not None:
+            return JsonResponse(_saved_row(posted[0], saved=bool(saved)))
         parts = []
         if saved:
             parts.append(f"{len(saved)} status update{'s' if len(saved) != 1 else ''} saved")
         if outcome is not None:
             parts.append(f"{outcome._meta.verbose_name} added")
-        self.message_user(request, ("; ".join(parts) or "Nothing was changed") + ".")
+        if parts:  # a success message: the page's drafts (drafts.js) are then forgotten
+            self.message_user(request, "; ".join(parts) + ".", messages.SUCCESS)
+        else:
+            self.message_user(request, "Nothing was changed.")
         return redirect(request.get_full_path())
+
+    def _row_allowed(self, request, row):
+        """Whether the row is valid and the editor may write what it changes: a new update
+        needs the right to add status updates, a change to one the right to change them."""
+        if not row.form.is_valid():
+            return False
+        if not row.form.has_changed():
+            return True
+        action = "change" if row.form.editing else "add"
+        if not _may(request.user, action, StatusUpdate):
+            row.form.add_error(None, f"You may not {action} status updates.")
+            return False
+        return True
+
+    def _allowed_outcome(self, request, outcome_form, session):
+        """The outcome to add, or None (with the form's error) when it is refused."""
+        model = OUTCOME_MODELS[outcome_form.cleaned_data["kind"]]
+        if not _may(request.user, "add", model):
+            outcome_form.add_error(None, f"You may not add {model._meta.verbose_name_plural}.")
+            return None
+        return outcome_form.build(session)
 
     def _round_page(self, request, session, rows, outcome_form):
         context = {
@@ -274,9 +303,42 @@ def _wants_json(request):
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def _errors(rows):
+def _may(user, action, model):
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+
+
+def _json_refusal(problem, status):
+    return JsonResponse({"errors": {"__all__": [problem]}}, status=status)
+
+
+def _row_state(form):
+    """What a row's hidden fields must hold next: its version and the values it shows."""
     return {
-        row.prefix: {field: [str(e) for e in errors] for field, errors in row.form.errors.items()}
-        for row in rows
-        if row.form.errors
+        "version": form.data.get(form.add_prefix("version")) or None,
+        "shown": form.data.get(form.add_prefix("shown")) or "",
     }
+
+
+def _saved_row(row, *, saved):
+    """The JSON answer to a row saved (or left as it was): what its next save must send."""
+    update = row.form.instance
+    answer = {"saved": saved, "version": None, "shown": None, "url": None}
+    if update.pk:
+        fresh = RoundRowForm(prefix=row.prefix, instance=update)
+        answer.update(
+            version=update.version, shown=fresh.initial["shown"], url=update.get_absolute_url()
+        )
+    return answer
+
+
+def _refused_row(row):
+    """The JSON answer to a refused row: its errors and, when someone else saved the row
+    meanwhile, their text for the fields the note-taker did not change and the version to
+    send again (so that saving again, after comparing, is deliberate)."""
+    form = row.form
+    values = {
+        name: form.data.get(form.add_prefix(name), "") for name, _field in form.editable_fields()
+    }
+    errors = {field: [str(e) for e in problems] for field, problems in form.errors.items()}
+    return {"errors": errors, "values": values, **_row_state(form)}

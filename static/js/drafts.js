@@ -39,6 +39,30 @@
     return PREFIX + formKey(form) + ":" + name;
   }
 
+  /* An inline row's fields are named by position ("updates-3-headline"); rows are added,
+   * deleted and reordered, so a saved row's draft is kept under its object's id instead
+   * ("updates-id42-headline") and finds its row again wherever the row now is. */
+  var POSITIONAL = /^(.+)-(\d+)-([^-]+)$/;
+  var BY_ID = /^(.+)-id(\d+)-([^-]+)$/;
+
+  function draftName(form, field) {
+    var parts = POSITIONAL.exec(field.name);
+    var id = parts && form.elements.namedItem(parts[1] + "-" + parts[2] + "-id");
+    return id && id.value ? parts[1] + "-id" + id.value + "-" + parts[3] : field.name;
+  }
+
+  function fieldFor(form, name) {
+    var parts = BY_ID.exec(name);
+    if (!parts) {
+      return form.elements.namedItem(name);
+    }
+    var rows = Array.prototype.filter.call(form.elements, function (field) {
+      var row = POSITIONAL.exec(field.name);
+      return row && row[1] === parts[1] && row[3] === "id" && field.value === parts[2];
+    });
+    return rows.length ? form.elements.namedItem(rows[0].name.slice(0, -2) + parts[3]) : null;
+  }
+
   function keysOfForm(form) {
     var start = PREFIX + formKey(form) + ":";
     var keys = [];
@@ -60,7 +84,7 @@
     var drafts = keysOfForm(form)
       .map(function (key) {
         var name = key.slice((PREFIX + formKey(form) + ":").length);
-        var field = form.elements.namedItem(name);
+        var field = fieldFor(form, name);
         return { key: key, name: name, field: field, text: store.getItem(key) };
       })
       .filter(function (draft) {
@@ -125,9 +149,9 @@
       }
       try {
         if (field.value) {
-          store.setItem(keyOf(form, field.name), field.value);
+          store.setItem(keyOf(form, draftName(form, field)), field.value);
         } else {
-          store.removeItem(keyOf(form, field.name));
+          store.removeItem(keyOf(form, draftName(form, field)));
         }
       } catch (error) {
         /* storage full: nothing more to keep */
@@ -152,11 +176,13 @@
     if (!pending) {
       return;
     }
+    // The page after a post says whether it was saved; either way the mark is spent, so a
+    // later save of another page cannot forget these drafts.
+    window.sessionStorage.removeItem(PENDING);
     var saved = document.querySelector(".messagelist .success");
     var refused = document.querySelector(".errornote, .errorlist");
     if (saved && !refused) {
       forget({ dataset: { drafts: pending } });
-      window.sessionStorage.removeItem(PENDING);
     }
   }
 

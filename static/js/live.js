@@ -61,7 +61,9 @@
         if (!fresh) {
           return;
         }
-        var changed = swapChanged(main, fresh);
+        var changed = keepingPlace(function () {
+          return swapChanged(main, fresh);
+        });
         main.dataset.liveVersion = fresh.dataset.liveVersion || String(answer.version);
         if (changed && status) {
           var now = new Date();
@@ -70,6 +72,55 @@
           status.classList.add("live-status-shown");
         }
       });
+  }
+
+  /* Run ``swap`` and keep the reader's place in what it replaced: the focused link or
+   * control and the folded parts (<details>) they had opened. */
+  function keepingPlace(swap) {
+    var active = document.activeElement;
+    var inside = active && active !== document.body && main.contains(active);
+    var focused = inside ? placeOf(active) : null;
+    var opened = Array.prototype.map.call(main.querySelectorAll("details[open]"), placeOf);
+    var changed = swap();
+    opened.forEach(function (place) {
+      var details = find(place);
+      if (details) {
+        details.open = true;
+      }
+    });
+    if (focused && !main.contains(active)) {
+      var again = find(focused);
+      if (again) {
+        again.focus({ preventScroll: true });
+      }
+    }
+    return changed;
+  }
+
+  /* Where ``element`` is, in terms that hold in a fresh copy of the page: its id, or the
+   * nearest element with an id around it, its tag and its index among those tags there. */
+  function placeOf(element) {
+    if (element.id) {
+      return { id: element.id };
+    }
+    var owner = element.parentElement && element.parentElement.closest("[id]");
+    owner = owner && main.contains(owner) ? owner : main;
+    var same = owner.getElementsByTagName(element.tagName);
+    return {
+      owner: owner === main ? null : owner.id,
+      tag: element.tagName,
+      index: Array.prototype.indexOf.call(same, element),
+      href: element.getAttribute("href"),
+    };
+  }
+
+  function find(place) {
+    if (place.id) {
+      return document.getElementById(place.id);
+    }
+    var owner = place.owner ? document.getElementById(place.owner) : main;
+    var element = owner && owner.getElementsByTagName(place.tag)[place.index];
+    return element && element.getAttribute("href") === place.href ? element : null;
   }
 
   /* Replace each child of ``current`` whose HTML differs from ``fresh``'s, looking inside

@@ -4,8 +4,9 @@
  * button, posts the form with _row=<the row> and asks for JSON: only that row is checked and
  * saved (priorities/admin/status_round.py). The answer gives the row's new version and what
  * the page now shows, so the next save of the row is not taken for a stale one; focus moves to
- * the next row. Without JavaScript the Save button posts the same row the ordinary way, and
- * "Save every changed row" saves them all. The row's drafts (drafts.js) are forgotten once the
+ * the next row. A refused row gets the version and the other editor's text back, so that saving
+ * again after comparing is deliberate. Without JavaScript every Save button (and Enter) posts
+ * the whole form, which saves every changed row. The row's drafts (drafts.js) are forgotten once the
  * site says it saved them; a refusal (a newer save by someone else, an expired sign-in) keeps
  * the text in the row and says why.
  */
@@ -60,9 +61,21 @@
         });
       })
       .then(function (result) {
+        var answer = result.answer;
+        if (answer.version !== undefined && answer.version !== null) {
+          // Saved, or refused because someone else saved the row: either way the next save
+          // must send the row's new version and what it now shows.
+          form.elements.namedItem(prefix + "-version").value = answer.version;
+          form.elements.namedItem(prefix + "-shown").value = answer.shown;
+        }
         if (!result.ok) {
-          var errors = result.answer.errors || {};
-          showErrors(row, errors[prefix] || errors.__all__ || { __all__: ["Not saved."] });
+          Object.keys(answer.values || {}).forEach(function (name) {
+            var field = form.elements.namedItem(prefix + "-" + name);
+            if (field && field.value !== answer.values[name]) {
+              field.value = answer.values[name]; // their newer text, where this row kept none
+            }
+          });
+          showErrors(row, answer.errors || { __all__: ["Not saved."] });
           say(row, "Not saved");
           return;
         }
@@ -70,13 +83,9 @@
           item.remove();
         });
         row.classList.remove("round-row-error");
-        if (result.answer.version !== null) {
-          form.elements.namedItem(prefix + "-version").value = result.answer.version;
-          form.elements.namedItem(prefix + "-shown").value = result.answer.shown;
-        }
         var now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-        say(row, result.answer.saved ? "Saved at " + now : "Nothing to save");
-        row.classList.toggle("round-row-saved", result.answer.saved);
+        say(row, answer.saved ? "Saved at " + now : "Nothing to save");
+        row.classList.toggle("round-row-saved", answer.saved);
         if (window.MeetupDrafts) {
           window.MeetupDrafts.forget(form, ["headline", "body", "reported_by"].map(function (name) {
             return prefix + "-" + name;

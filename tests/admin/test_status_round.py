@@ -3,11 +3,14 @@
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import IntegrityError
 from django.urls import reverse
 
+from priorities.admin.registrations import SessionAdmin
 from priorities.enums import Status
-from priorities.models import ActionItem, Decision, Session, StatusUpdate
-from tests.factories import EditorFactory, SessionFactory, browser_for, other_team
+from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate
+from tests.factories import EditorFactory, SessionFactory, UserFactory, browser_for, other_team
 from tests.html import errors_shown, form_data, parse, text_of
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +201,144 @@ def test_the_session_page_links_to_its_round(superuser, afternoon):
     )
     assert round_url(afternoon) in html
     assert Session.objects.filter(pk=afternoon.pk).exists()
+
+
+@pytest.fixture
+def session_changer(demo_day):
+    """A staff member of the demo team who may change sessions but not add or change their
+    status updates, decisions or action items."""
+    user = UserFactory(is_staff=True, username="session-only")
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="priorities", codename__in=["view_session", "change_session"]
+        )
+    )
+    user.teams.add(demo_day.meetup.team)
+    return browser_for(user)
+
+
+def test_a_round_post_needs_the_right_to_add_or_change_status_updates(
+    session_changer, afternoon, demo_day
+):
+    data, area = row_post(session_changer, afternoon, "bugs", headline="Not mine to add")
+    prefix = f"area-{area.pk}"
+    one_row = session_changer.post(
+        round_url(afternoon), {**data, "_row": prefix}, HTTP_ACCEPT="application/json"
+    )
+    assert one_row.status_code == 400
+    assert "may not add status updates" in json.dumps(one_row.json())
+    whole = session_changer.post(round_url(afternoon), data)
+    assert whole.status_code == 200
+    assert "may not add status updates" in text_of(whole.content)
+    morning = StatusUpdate.objects.filter(session__day=demo_day).exclude(session=afternoon).first()
+    morning_round = round_url(morning.session)
+    data = form_data(session_changer.get(morning_round).content, "status-round-form")
+    data[f"area-{morning.priority_area_id}-headline"] = "Rewritten by someone who may not"
+    refused = session_changer.post(morning_round, data)
+    assert "may not change status updates" in text_of(refused.content)
+    data, _area = row_post(session_changer, afternoon, "bugs")
+    data.update({"outcome-kind": "decision", "outcome-text": "Decided by someone who may not"})
+    outcome = session_changer.post(round_url(afternoon), data)
+    assert "may not add decisions" in text_of(outcome.content)
+    assert not StatusUpdate.objects.filter(session=afternoon).exists()
+    assert not Decision.objects.filter(session=afternoon).exists()
+    morning.refresh_from_db()
+    assert morning.headline != "Rewritten by someone who may not"
+
+
+def test_a_refused_row_gets_the_newer_text_and_version_so_saving_again_is_deliberate(
+    editor_client, second_editor_client, afternoon
+):
+    data_a, area = row_post(editor_client, afternoon, "bugs", headline="Alice's headline")
+    data_b, _area = row_post(
+        second_editor_client, afternoon, "bugs", headline="Bob's headline", body="Bob's note"
+    )
+    prefix = f"area-{area.pk}"
+    editor_client.post(round_url(afternoon), {**data_a, "_row": prefix})
+    refused = second_editor_client.post(
+        round_url(afternoon), {**data_b, "_row": prefix}, HTTP_ACCEPT="application/json"
+    )
+    answer = refused.json()
+    assert refused.status_code == 400
+    assert answer["version"] == "1" and answer["shown"]
+    assert answer["values"]["headline"] == "Bob's headline"  # his own text stays his
+    # The page applies the answer (static/js/status_round.js); saving again replaces Alice's.
+    data_b.update({f"{prefix}-version": answer["version"], f"{prefix}-shown": answer["shown"]})
+    data_b.update({f"{prefix}-{name}": value for name, value in answer["values"].items()})
+    again = second_editor_client.post(
+        round_url(afternoon), {**data_b, "_row": prefix}, HTTP_ACCEPT="application/json"
+    )
+    assert again.status_code == 200, again.content
+    update = StatusUpdate.objects.get(session=afternoon, priority_area=area)
+    assert (update.headline, update.body, update.version) == ("Bob's headline", "Bob's note", 2)
+
+
+def test_without_javascript_a_rows_save_button_keeps_what_was_typed_in_the_other_rows(
+    editor_client, afternoon
+):
+    """Enter in any one-line field presses the first Save: the whole form is saved."""
+    page = editor_client.get(round_url(afternoon))
+    data = form_data(page.content, "status-round-form")
+    areas = {a.slug: a for a in afternoon.day.meetup.team.areas.all()}
+    first = next(key for key in data if key.endswith("-headline")).removesuffix("-headline")
+    data[f"area-{areas['cells-v2'].pk}-headline"] = "Schema agreed"
+    data[f"area-{areas['objects'].pk}-headline"] = "Flavors merged"
+    data.update({"outcome-kind": "risk", "outcome-text": "The gate may break"})
+    response = editor_client.post(round_url(afternoon), {**data, "_row": first})
+    assert response.status_code == 302, errors_shown(response.content)
+    saved = dict(
+        StatusUpdate.objects.filter(session=afternoon).values_list(
+            "priority_area__slug", "headline"
+        )
+    )
+    assert saved == {"cells-v2": "Schema agreed", "objects": "Flavors merged"}
+    assert Risk.objects.get(session=afternoon).text == "The gate may break"
+
+
+def test_a_saved_round_says_so_as_a_success_which_forgets_the_drafts(editor_client, afternoon):
+    data, _area = row_post(editor_client, afternoon, "bugs", headline="Triage first")
+    saved = editor_client.post(round_url(afternoon), data, follow=True)
+    assert [m.level_tag for m in saved.context["messages"]] == ["success"]
+    untouched = form_data(editor_client.get(round_url(afternoon)).content, "status-round-form")
+    unchanged = editor_client.post(round_url(afternoon), untouched, follow=True)
+    assert [m.level_tag for m in unchanged.context["messages"]] == ["info"]
+
+
+def test_a_json_post_must_name_its_row(editor_client, afternoon):
+    data, _area = row_post(editor_client, afternoon, "bugs", headline="Which row?")
+    response = editor_client.post(round_url(afternoon), data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "which row" in json.dumps(response.json()).lower()
+    unknown = editor_client.post(
+        round_url(afternoon), {**data, "_row": "area-0"}, HTTP_ACCEPT="application/json"
+    )
+    assert unknown.status_code == 404 and "errors" in unknown.json()
+    assert not StatusUpdate.objects.filter(session=afternoon).exists()
+
+
+def test_a_round_on_a_cycle_without_priorities_answers_a_json_post_without_an_error(
+    editor_client, afternoon
+):
+    afternoon.day.meetup.cycle.priority_list.all().delete()
+    StatusUpdate.objects.filter(session__day=afternoon.day).delete()
+    page = editor_client.get(round_url(afternoon))
+    assert "has no priority list yet" in text_of(page.content)
+    response = editor_client.post(
+        round_url(afternoon), {"_row": "area-1"}, HTTP_ACCEPT="application/json"
+    )
+    assert response.status_code == 404
+
+
+def test_a_round_the_database_kept_refusing_is_shown_again_with_what_was_typed(
+    editor_client, afternoon, monkeypatch
+):
+    data, _area = row_post(editor_client, afternoon, "bugs", headline="Typed during a storm")
+
+    def always_busy(self, *args):
+        raise IntegrityError("database is locked")
+
+    monkeypatch.setattr(SessionAdmin, "_save_round", always_busy)
+    response = editor_client.post(round_url(afternoon), data)
+    assert response.status_code == 200
+    assert "Typed during a storm" in response.content.decode()
+    assert not StatusUpdate.objects.filter(session=afternoon).exists()

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from priorities.enums import Status
 from priorities.models import Session, StatusUpdate
 from tests.browser.support import BROWSER_MARKS, expect, save_screenshot
 from tests.browser.test_editor import log_in
@@ -170,3 +171,93 @@ def test_a_draft_survives_a_reload_and_an_expired_sign_in(new_page, editor, afte
     assert Session.objects.get(pk=afternoon.pk).updates.get().headline == (
         "Typed, then the tab was closed"
     )
+
+
+def test_a_row_someone_else_saved_is_refused_with_their_text_then_saved_on_purpose(
+    new_page, editor, afternoon
+):
+    from tests.factories import EditorFactory
+
+    url = reverse("admin:priorities_session_round", args=[afternoon.pk])
+    alice, bob = new_page(), new_page()
+    log_in(alice, editor)
+    log_in(bob, EditorFactory(username="second-notetaker"))
+    alice.goto(url)
+    bob.goto(url)
+    alice_row = alice.locator("fieldset[data-row]").first
+    alice_row.locator("input[name$='-headline']").fill("Alice's headline")
+    alice_row.locator("textarea").fill("Alice's note")
+    alice_row.locator("input[name$='-headline']").press("Enter")
+    expect(alice_row.locator(".round-saved")).to_contain_text("Saved at")
+
+    bob_row = bob.locator("fieldset[data-row]").first
+    bob_row.locator("input[name$='-headline']").fill("Bob's headline")
+    bob_row.locator("input[name$='-headline']").press("Enter")
+    expect(bob_row.locator(".round-saved")).to_contain_text("Not saved")
+    expect(bob_row.locator(".errorlist")).to_contain_text("Alice's headline")
+    expect(bob_row.locator("textarea")).to_have_value("Alice's note")  # hers, where he typed none
+    expect(bob_row.locator("input[name$='-headline']")).to_have_value("Bob's headline")
+    bob_row.locator("input[name$='-headline']").press("Enter")  # after comparing: on purpose
+    expect(bob_row.locator(".round-saved")).to_contain_text("Saved at")
+    update = StatusUpdate.objects.get(session=afternoon)
+    assert (update.headline, update.body) == ("Bob's headline", "Alice's note")
+
+
+def test_saving_every_row_at_once_forgets_their_drafts(new_page, editor, afternoon):
+    page = new_page()
+    log_in(page, editor)
+    page.goto(reverse("admin:priorities_session_round", args=[afternoon.pk]))
+    rows = page.locator("fieldset[data-row]")
+    rows.nth(0).locator("input[name$='-headline']").fill("First area's headline")
+    rows.nth(1).locator("input[name$='-headline']").fill("Second area's headline")
+    page.locator("#status-round-form textarea[name='outcome-text']").fill("A risk, typed")
+    page.locator("#status-round-form select[name='outcome-kind']").select_option("risk")
+    page.get_by_role("button", name="Save every changed row").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("2 status updates saved")
+    page.reload()
+    expect(page.get_by_role("button", name="Restore my text")).to_have_count(0)
+    assert afternoon.updates.count() == 2 and afternoon.risks.get().text == "A risk, typed"
+
+
+def test_a_draft_in_the_session_form_returns_to_its_own_row_after_rows_moved(
+    new_page, editor, demo_day
+):
+    session = Session.objects.filter(day=demo_day).order_by("order").first()
+    page = new_page()
+    log_in(page, editor)
+    page.goto(reverse("admin:priorities_session_change", args=[session.pk]))
+    ids = page.locator("input[type=hidden][name^='updates-'][name$='-id']")
+    first_id, third_id = ids.nth(0).get_attribute("value"), ids.nth(2).get_attribute("value")
+    third = page.locator(f"input[type=hidden][name$='-id'][value='{third_id}']")
+    prefix = third.get_attribute("name").removesuffix("-id")
+    page.locator(f"[name='{prefix}-headline']").fill("My draft for the third row")
+    StatusUpdate.objects.get(pk=first_id).delete()  # meanwhile: the rows below move up one
+    page.reload()
+    page.get_by_role("button", name="Restore my text").click()
+    moved = page.locator(f"input[type=hidden][name$='-id'][value='{third_id}']")
+    moved_prefix = moved.get_attribute("name").removesuffix("-id")
+    assert moved_prefix != prefix
+    expect(page.locator(f"[name='{moved_prefix}-headline']")).to_have_value(
+        "My draft for the third row"
+    )
+    expect(page.locator(f"[name='{prefix}-headline']")).not_to_have_value(
+        "My draft for the third row"
+    )
+
+
+def test_a_readers_focus_stays_where_it_was_when_the_page_updates(new_page, editor, afternoon):
+    reader = new_page()
+    reader.goto(afternoon.day.get_absolute_url())
+    link = reader.locator("section#area-scheduler h3 a")
+    link.focus()
+    StatusUpdate.objects.create(
+        session=afternoon,
+        priority_area=afternoon.day.meetup.team.areas.get(slug="scheduler"),
+        status=Status.GOOD_PROGRESS,
+        headline="The interface spec is approved",
+    )
+    expect(reader.locator("section#area-scheduler")).to_contain_text(
+        "The interface spec is approved", timeout=10_000
+    )
+    focused = reader.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == link.get_attribute("href")

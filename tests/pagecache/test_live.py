@@ -3,6 +3,7 @@ it moved; editors of the team get edit links, readers (and their cached pages) n
 
 import pytest
 from django.test import Client
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 
 from meetup.pagecache.models import ContentVersion
@@ -100,3 +101,21 @@ def test_an_editor_of_another_team_gets_no_edit_links(update):
     day = update.session.day
     page = browser_for(stranger).get(day.get_absolute_url()).content.decode()
     assert reverse("admin:priorities_day_change", args=[day.pk]) not in page
+
+
+@pytest.mark.parametrize("script_name", ["", "/notes"])
+def test_the_probe_is_answered_before_sessions_and_sign_in_even_under_a_script_prefix(
+    client, update, monkeypatch, script_name
+):
+    """Readers poll: the probe skips the stack, also when the site is served under a prefix."""
+
+    def not_for_the_probe(*args, **kwargs):
+        raise AssertionError("the probe went through the session middleware")
+
+    monkeypatch.setattr(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request", not_for_the_probe
+    )
+    with override_script_prefix(script_name or "/"):  # as the WSGI handler sets it
+        answer = client.get(PROBE, {"since": "-1"}, SCRIPT_NAME=script_name)
+    assert answer.status_code == 200
+    assert answer.json()["version"] == ContentVersion.current()[0]
