@@ -14,6 +14,7 @@ A mail server that never answers would hold an organiser's request (or the comma
 unless the URL says ``?timeout=``, a connection gives up after ``DEFAULT_TIMEOUT`` seconds.
 """
 
+from email.utils import getaddresses
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_email_url
@@ -58,3 +59,17 @@ def email_settings(url, *, debug):
     if not parsed["EMAIL_FILE_PATH"]:
         del parsed["EMAIL_FILE_PATH"]
     return parsed
+
+
+def admins(value):
+    """``ADMINS`` from ``DJANGO_ADMINS``: addresses separated by commas, each with or without
+    a name (``Ops <ops@example.org>, dev@example.org``). Server errors are mailed to them when
+    DEBUG is off (Django's ``AdminEmailHandler``, configured in the settings' ``LOGGING``).
+
+    (name, address) pairs, as Django 5.2 reads ``ADMINS``; Django 6 still reads them.
+    """
+    pairs = getaddresses([value or ""])
+    wrong = [address for _name, address in pairs if "@" not in address]
+    if wrong:
+        raise ImproperlyConfigured(f"DJANGO_ADMINS: {wrong[0]!r} is not an email address")
+    return [(name or address, address) for name, address in pairs]

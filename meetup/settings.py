@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from meetup.mail_settings import email_settings
+from meetup.mail_settings import admins, email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -208,6 +208,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 globals().update(email_settings(os.environ.get("EMAIL_URL"), debug=DEBUG))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Meetup Notes <notes@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+#: Who is mailed a report of each server error (DEBUG off), through the same mail settings.
+ADMINS = admins(os.environ.get("DJANGO_ADMINS"))
 #: The site's address as readers reach it, for links in what leaves the site (mail): the
 #: scheme and host, no trailing slash.
 SITE_URL = os.environ.get(
@@ -218,10 +220,22 @@ SITE_URL = os.environ.get(
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Errors go to the console; with DEBUG off, Django's errors (a 500's traceback, a refused
+# host) are also mailed to ADMINS, as Django's default logging does, said here in full because
+# this LOGGING replaces that default's handlers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {"django": {"handlers": ["mail_admins"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from meetup.mail_settings import DEFAULT_TIMEOUT, email_settings
+from meetup.mail_settings import DEFAULT_TIMEOUT, admins, email_settings
 from tests.test_production_settings import manage
 
 #: What these tests check does not depend on the database: CI runs them once (on SQLite).
@@ -88,3 +88,55 @@ def test_the_settings_read_email_url_and_default_from_email_from_the_environment
         "<notes@example.org>",
         "https://notes.example.org",
     ], shown.stderr
+
+
+def test_admins_are_read_with_or_without_their_names():
+    assert admins("Ops <ops@example.org>, dev@example.org") == [
+        ("Ops", "ops@example.org"),
+        ("dev@example.org", "dev@example.org"),
+    ]
+    assert admins("") == [] and admins(None) == []
+    with pytest.raises(ImproperlyConfigured, match="not an email address"):
+        admins("ops at example.org")
+
+
+def test_production_reads_django_admins():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ADMINS)",
+        DJANGO_ADMINS="Ops <ops@example.org>",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[('Ops', 'ops@example.org')]"
+
+
+@pytest.mark.django_db
+def test_a_server_error_is_mailed_to_the_admins(client, settings, monkeypatch, mailoutbox):
+    """Through the mail settings, as the day reports are: the locmem backend in tests."""
+    settings.ADMINS = [("Ops", "ops@example.org")]
+    settings.DEBUG = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr("priorities.views.MeetupListView.get_queryset", broken)
+    client.raise_request_exception = False
+    assert client.get("/").status_code == 500
+    (report,) = mailoutbox
+    assert report.to == ["ops@example.org"]
+    assert "Internal Server Error: /" in report.subject
+    assert "the disk is full" in report.body
+
+
+@pytest.mark.django_db
+def test_no_server_error_mail_without_admins(client, settings, monkeypatch, mailoutbox):
+    settings.ADMINS = []
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr("priorities.views.MeetupListView.get_queryset", broken)
+    client.raise_request_exception = False
+    assert client.get("/").status_code == 500
+    assert mailoutbox == []
