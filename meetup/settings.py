@@ -259,6 +259,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 600},
         }
     }
+#: Whether the content version is kept in the cache, so that a cache hit runs no SQL: only a
+#: cache that every app server shares (Redis) can (meetup.pagecache.models.ContentVersion).
+CONTENT_VERSION_IN_CACHE = bool(os.environ.get("REDIS_URL"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 #: Paths the page cache never reads or writes: the health check must report a cache outage,
 #: not fail on it.

@@ -29,5 +29,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
+# Each process's own cache cannot keep the content version for every app server; tests of the
+# version kept in a shared cache switch it on themselves (tests/pagecache/test_caching.py).
+CONTENT_VERSION_IN_CACHE = False
 # Links in mail and reports point at the test client's host, whatever the environment says.
 SITE_URL = "http://testserver"

@@ -32,9 +32,14 @@ def release():
 
 
 def content_version(request):
-    """(version, changed_at) of the site's content, read once per request."""
+    """(version, changed_at) of the site's content, read once per request. A signed-in user
+    (an editor checking what they just saved) always reads the database's."""
     if not hasattr(request, "_content_version"):
-        request._content_version = ContentVersion.current()
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        request._content_version = (
+            ContentVersion.current() if signed_in else ContentVersion.cached()
+        )
     return request._content_version
 
 
@@ -70,11 +75,14 @@ def normal_query(query, params):
 
 def seen_key(request):
     """Set while the page cache holds some version of this address's page; its value is the
-    names of the query parameters the page reads."""
+    names of the query parameters the page reads (only asked for an address with a query)."""
     return f"page-seen:{release()}:{request.method}:{_digest(_address(request))}"
 
 
-def cache_key(request, params):
-    version, changed_at = content_version(request)
+def page_keys(request, params=()):
+    """The keys of the page at this address with these query parameters: (its headers,
+    its content). Each entry holds the content version it was built for; ``release()`` is in
+    the keys, so a deployment reads none of the old entries."""
     page = _digest(f"{_address(request)}?{normal_query(request.GET, params)}")
-    return f"page:{release()}:{version}:{changed_at.timestamp():.6f}:{request.method}:{page}"
+    stem = f"{release()}:{request.method}:{page}"
+    return f"page-head:{stem}", f"page-body:{stem}"

@@ -4,8 +4,9 @@ The contract: a live page's ``<main>`` carries ``data-live-url`` (this probe's a
 ``data-live-version`` (the content version it was built from). ``GET <live-url>?since=<n>``
 answers ``204 No Content`` while the content version is still ``n``, and ``200`` with
 ``{"version": m}`` once it moved; ``static/js/live.js`` then fetches the page again and
-swaps in what changed. The answer is one query of the one-row version table, so it is the
-same on every app server, and it is never cached (by a browser or a proxy).
+swaps in what changed. The answer reads the shared cache's copy of the content version (with
+Redis) or the one-row version table (one query), so it is the same on every app server, and it
+is never cached (by a browser or a proxy).
 
 ``LiveVersionMiddleware`` answers the probe right after WhiteNoise, before sessions,
 authentication, CSRF and messages, which a probe has no use for: readers poll, so it is the
@@ -25,7 +26,7 @@ from .models import ContentVersion
 @require_safe
 @xframe_options_deny
 def version_probe(request):
-    version, _changed_at = ContentVersion.current()
+    version, _changed_at = ContentVersion.cached()
     if request.GET.get("since") == str(version):
         response = HttpResponse(status=204)
     else:

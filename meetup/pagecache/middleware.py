@@ -6,7 +6,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from .keys import cache_key, seen_key
+from .keys import content_version, page_keys, seen_key
+from .models import ContentVersion
 
 
 def _cacheable_request(request):
@@ -29,11 +30,18 @@ def _cacheable_request(request):
 class PageCacheMiddleware:
     """Answer anonymous readers from the page cache before the rest of the stack runs.
 
-    Placed right after WhiteNoise: a hit costs the content version's query and a cache read,
-    not sessions, authentication, CSRF and messages. Pages are stored on the way out, with
-    every header the inner middleware added, when ``reader_page`` marked them cacheable (a
-    200 built for an anonymous reader) and they set no cookie. The outer middleware (security
-    headers, Content-Security-Policy, Permissions-Policy) adds its headers to hits as well.
+    Placed right after WhiteNoise: a hit costs no sessions, authentication, CSRF or messages,
+    and one cache round trip: the page's headers and content and (with a shared cache) the
+    content version are read with one ``get_many``, so with Redis a hit runs no SQL. Each
+    entry holds the version it was built for and is served only while that is the current
+    one. A browser that sends ``If-None-Match`` or ``If-Modified-Since`` is answered from the
+    headers' entry alone: a ``304`` never reads the page. An address with a query string first
+    reads which parameters the page reads (``seen_key``): the page is keyed by those alone.
+
+    Pages are stored on the way out, with every header the inner middleware added, when
+    ``reader_page`` marked them cacheable (a 200 built for an anonymous reader) and they set no
+    cookie. The outer middleware (security headers, Content-Security-Policy,
+    Permissions-Policy) adds its headers to hits as well.
     """
 
     def __init__(self, get_response):
@@ -42,14 +50,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        # Only a path cached before is worth the content version's query: other pages (feeds,
-        # search, the admin's login) pay one cache read and nothing else.
-        seen = seen_key(request)
-        params = cache.get(seen)
-        if params is not None:
-            stored = cache.get(cache_key(request, params))
-            if stored is not None:
-                return _replay(request, *stored)
+        hit = self.cached_response(request)
+        if hit is not None:
+            return hit
         response = self.get_response(request)
         params = getattr(response, "page_cache_params", None)
         if (
@@ -59,27 +62,61 @@ class PageCacheMiddleware:
             and not response.cookies
             and len(response.content) <= settings.PAGE_CACHE_MAX_PAGE_BYTES
         ):
-            page = (response.content, dict(response.headers))
-            cache.set_many(
-                {cache_key(request, params): page, seen: params},
-                settings.PAGE_CACHE_SECONDS,
+            _store(request, response, params)
+        return response
+
+    def cached_response(self, request):
+        """The stored page (or a 304) for this request, or None."""
+        params = ()
+        if request.META.get("QUERY_STRING"):
+            # Only an address cached before is worth more: other pages (feeds, search, the
+            # admin's login) pay this one read and nothing else.
+            params = cache.get(seen_key(request))
+            if params is None:
+                return None
+        head_key, body_key = page_keys(request, params)
+        conditional = "if-none-match" in request.headers or "if-modified-since" in request.headers
+        wanted = [head_key] if conditional else [head_key, body_key]
+        if settings.CONTENT_VERSION_IN_CACHE:
+            wanted.append(ContentVersion.CACHE_KEY)
+        found = cache.get_many(wanted)
+        head = found.get(head_key)
+        if head is None:
+            return None
+        request._content_version = ContentVersion.cached(found.get(ContentVersion.CACHE_KEY))
+        version, etag, last_modified, headers = head
+        if version != request._content_version:
+            return None
+        if conditional:
+            not_modified = get_conditional_response(
+                request, etag=etag, last_modified=parse_http_date_safe(last_modified or "")
             )
+            if not_modified is not None:
+                for name in REVALIDATION_HEADERS:
+                    if name in headers:
+                        not_modified.headers[name] = headers[name]
+                return not_modified
+            found = cache.get_many([body_key])
+        body = found.get(body_key)
+        if body is None or body[0] != version:
+            return None
+        response = HttpResponse(body[1])
+        for name, value in headers.items():
+            response.headers[name] = value
         return response
 
 
-def _replay(request, content, headers):
-    """A stored page, or ``304 Not Modified`` when the browser holds it already."""
-    response = get_conditional_response(
-        request,
-        etag=headers.get("ETag"),
-        last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
-    )
-    if response is None:
-        response = HttpResponse(content)
-        for name, value in headers.items():
-            response.headers[name] = value
-    else:
-        for name in ("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires"):
-            if name in headers:
-                response.headers[name] = headers[name]
-    return response
+#: The headers a 304 repeats from the page it stands for.
+REVALIDATION_HEADERS = ("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires")
+
+
+def _store(request, response, params):
+    version = content_version(request)
+    headers = dict(response.headers)
+    head_key, body_key = page_keys(request, params)
+    entries = {
+        head_key: (version, headers.get("ETag"), headers.get("Last-Modified"), headers),
+        body_key: (version, response.content),
+        seen_key(request): params,
+    }
+    cache.set_many(entries, settings.PAGE_CACHE_SECONDS)

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -15,6 +16,9 @@ class ContentVersion(models.Model):
     """
 
     SINGLETON = 1
+    #: Where the shared cache keeps a copy, and how long a copy may live (see ``cached``).
+    CACHE_KEY = "content-version"
+    CACHE_SECONDS = 5
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
     version = models.PositiveBigIntegerField(default=1)
@@ -51,12 +55,34 @@ class ContentVersion(models.Model):
         return row[0], _aware(cls._meta.get_field("changed_at").to_python(row[1]))
 
     @classmethod
+    def cached(cls, copy=None):
+        """(version, changed_at), from the shared cache when it holds a copy (``copy``: what
+        a ``get_many`` already read from it under ``CACHE_KEY``), else as ``current()``.
+
+        Only a cache every app server shares (Redis: ``CONTENT_VERSION_IN_CACHE``) can keep
+        it for all of them; with each process's local memory, this is ``current()``.
+        ``bump()`` deletes the copy after every commit, so the next request reads the new
+        version. A copy read just before a commit and stored just after its bump holds the old
+        version: it lives ``CACHE_SECONDS`` at most, all a reader can be late by in that race.
+        """
+        if not settings.CONTENT_VERSION_IN_CACHE:
+            return cls.current()
+        if copy is None:
+            copy = cache.get(cls.CACHE_KEY)
+        if copy is None:
+            copy = cls.current()
+            cache.set(cls.CACHE_KEY, copy, cls.CACHE_SECONDS)
+        return copy
+
+    @classmethod
     def bump(cls):
         updated = cls.objects.filter(pk=cls.SINGLETON).update(
             version=F("version") + 1, changed_at=timezone.now()
         )
         if not updated:
             cls.objects.get_or_create(pk=cls.SINGLETON)
+        if settings.CONTENT_VERSION_IN_CACHE:
+            cache.delete(cls.CACHE_KEY)
 
 
 def _aware(value):

@@ -1,10 +1,12 @@
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetup.pagecache.models import ContentVersion
 from tests.factories import DayFactory, SessionFactory, StatusUpdateFactory
+from tests.pagecache.test_live import PROBE
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +243,94 @@ def test_each_host_gets_its_own_cached_page(client, update, settings):
     other = client.get(url, HTTP_HOST="notes.example.org").content.decode()
     assert f"http://notes.example.org{url}" in other
     assert "http://testserver" not in other
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The keys of each read of the default cache, one list a round trip."""
+    backend = caches["default"]
+    reads = []
+    inside_get_many = []
+    real_get, real_get_many = backend.get, backend.get_many
+
+    def get(key, *args, **kwargs):
+        if not inside_get_many:  # the local-memory cache's get_many calls get for each key
+            reads.append([key])
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside_get_many.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(backend, "get", get)
+    monkeypatch.setattr(backend, "get_many", get_many)
+    return reads
+
+
+def test_a_hit_is_one_cache_read_and_the_content_versions_query(
+    client, update, cache_reads, django_assert_num_queries
+):
+    url = update.session.day.get_absolute_url()
+    first = client.get(url)
+    cache_reads.clear()
+    with django_assert_num_queries(1):
+        hit = client.get(url)
+    assert hit.content == first.content
+    assert len(cache_reads) == 1
+
+
+@pytest.fixture
+def shared_version(settings):
+    """The content version kept in the cache, as with Redis (one process's cache stands in
+    for the shared one)."""
+    settings.CONTENT_VERSION_IN_CACHE = True
+    caches["default"].delete(ContentVersion.CACHE_KEY)
+
+
+def test_with_a_shared_cache_a_hit_runs_no_sql_and_one_cache_round_trip(
+    client, update, shared_version, cache_reads, django_assert_num_queries
+):
+    url = update.session.day.get_absolute_url()
+    first = client.get(url)
+    cache_reads.clear()
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+    assert hit.status_code == 200 and hit.content == first.content
+    assert len(cache_reads) == 1 and ContentVersion.CACHE_KEY in cache_reads[0]
+    with django_assert_num_queries(0):
+        assert client.get(PROBE, {"since": hit["ETag"].split("-")[0].strip('"')}).status_code == 204
+
+
+def test_with_a_shared_cache_a_save_is_seen_on_the_next_request(client, update, shared_version):
+    url = update.session.day.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    update.headline = "Flavors are done"
+    update.save()
+    assert "Flavors are done" in client.get(url).content.decode()
+
+
+def test_a_304_from_the_cache_never_reads_the_page(
+    client, update, shared_version, cache_reads, django_assert_num_queries
+):
+    url = update.session.day.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    cache_reads.clear()
+    with django_assert_num_queries(0):
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag
+    (read,) = cache_reads
+    assert not any(key.startswith("page-body:") for key in read)
+
+
+def test_a_browser_with_an_old_etag_gets_the_page_from_the_cache(client, update, cache_reads):
+    url = update.session.day.get_absolute_url()
+    first = client.get(url)
+    cache_reads.clear()
+    again = client.get(url, HTTP_IF_NONE_MATCH='"1-0.000000-old-public"')
+    assert again.status_code == 200 and again.content == first.content
+    assert len(cache_reads) == 2  # the headers first, then the page they did not match
