@@ -6,7 +6,9 @@ on), loads each target with wrk for a fixed number of seconds, and prints one ta
 requests/s, p50/p99 latency, errors and the ratio to a static file of the same size served
 by whitenoise through the same gunicorn. It also counts SQL queries per page on a 20-update
 and a 2,000-update day, and compares the day page's latency on a database of 1,000 and of
-100,000 status updates. The tables are written to docs/benchmarks.md.
+100,000 status updates. When Redis answers on 127.0.0.1:6379, the cached
+targets, the 304 and the probe are measured again with it as the cache. The tables are
+written to docs/benchmarks.md.
 
 Usage: .venv/bin/python benchmarks/bench.py [--seconds 10] [--databases sqlite postgresql]
 """
@@ -137,6 +139,20 @@ def postgres_available():
     return True
 
 
+#: The Redis database each run's page cache uses (``redis-cli -n``).
+REDIS_DATABASES = {"sqlite": 14, "postgresql": 15}
+
+
+def redis_available():
+    try:
+        answer = subprocess.run(
+            ["redis-cli", "-h", "127.0.0.1", "ping"], capture_output=True, text=True, timeout=5
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return answer.stdout.strip() == "PONG"
+
+
 def fresh_database(name):
     if name == "sqlite":
         path = Path(tempfile.gettempdir()) / "meetup-bench.sqlite3"
@@ -223,24 +239,35 @@ def bench_database(name, seconds, connections):
             )
             print(f"{target}, cold: {results[f'{target}, cold'].row(target)}", flush=True)
         large_db = results["day page, cold"]
-    with Gunicorn(env, page_cache=True) as server:
-        for target, url in targets.items():
-            results[f"{target}, cached"] = compare(
-                server, url, static_copy_url(target), seconds, connections
-            )
-        etag = urllib.request.urlopen(day_url, timeout=30).headers["ETag"]
-        static_etag = urllib.request.urlopen(day_static_url(), timeout=30).headers["ETag"]
-        results["day page, 304"] = compare(
-            server, day_url, day_static_url(), seconds, connections,
-            headers=[("If-None-Match", etag)], static_headers=[("If-None-Match", static_etag)],
-        )  # fmt: skip
-        version = json.loads(urllib.request.urlopen(f"{BASE}/live/version", timeout=30).read())
-        results["live version probe (204)"] = compare(
-            server, f"{BASE}/live/version?since={version['version']}",
-            f"{BASE}/static/bench/probe.json", seconds, connections,
-        )  # fmt: skip
-        for label in ("day page, cached", "day page, 304", "live version probe (204)"):
-            print(f"{label}: {results[label].row(label)}", flush=True)
+    caches = [("local-memory cache", env)]
+    if redis_available():
+        # A Redis database of each run's own, emptied first: the page cache's entries and the
+        # content version's copy must not outlive the database they were built from.
+        redis_url = f"redis://127.0.0.1:6379/{REDIS_DATABASES[name]}"
+        run("redis-cli", "-n", str(REDIS_DATABASES[name]), "flushdb", env=env, capture=True)
+        caches.append(("Redis", {**env, "REDIS_URL": redis_url}))
+    for cache_name, cache_env in caches:
+        suffix = "" if cache_name == "local-memory cache" else f", {cache_name}"
+        with Gunicorn(cache_env, page_cache=True) as server:
+            for target, url in targets.items():
+                results[f"{target}, cached{suffix}"] = compare(
+                    server, url, static_copy_url(target), seconds, connections
+                )
+            etag = urllib.request.urlopen(day_url, timeout=30).headers["ETag"]
+            static_etag = urllib.request.urlopen(day_static_url(), timeout=30).headers["ETag"]
+            results[f"day page, 304{suffix}"] = compare(
+                server, day_url, day_static_url(), seconds, connections,
+                headers=[("If-None-Match", etag)], static_headers=[("If-None-Match", static_etag)],
+            )  # fmt: skip
+            probe = urllib.request.urlopen(f"{BASE}/live/version", timeout=30).read()
+            version = json.loads(probe)["version"]
+            results[f"live version probe (204){suffix}"] = compare(
+                server, f"{BASE}/live/version?since={version}",
+                f"{BASE}/static/bench/probe.json", seconds, connections,
+            )  # fmt: skip
+            for label in ("day page, cached", "day page, 304", "live version probe (204)"):
+                label += suffix
+                print(f"{label}: {results[label].row(label)}", flush=True)
     return {
         "results": results,
         "counts": counts,
@@ -374,7 +401,8 @@ def main():
         "",
         f"Measured by `make bench` on {datetime.date.today().isoformat()}: "
         f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        "gunicorn with 2 sync workers on 127.0.0.1, DJANGO_DEBUG=false, local-memory cache.",
+        "gunicorn with 2 sync workers on 127.0.0.1, DJANGO_DEBUG=false; the cached rows use the "
+        "local-memory cache, and Redis (127.0.0.1:6379) where the row says so.",
         "Timings on this machine are noisy; compare the ratios within one run.",
         "",
     ]
