@@ -60,18 +60,6 @@ class Trend(models.TextChoices):
 
 TREND_SYMBOLS = {Trend.IMPROVED: "↑", Trend.SLIPPED: "↓", Trend.UNCHANGED: "=", Trend.NEW: "+"}
 
-#: How far along each status is: the order of the status chart's rows, most advanced on top.
-STATUS_PROGRESS = {
-    Status.DEFERRED: 0,
-    Status.BLOCKED: 1,
-    Status.NOT_STARTED: 2,
-    Status.STARTED: 3,
-    Status.SLOW_PROGRESS: 4,
-    Status.GOOD_PROGRESS: 5,
-    Status.NEEDS_REVIEW: 6,
-    Status.IMPLEMENTED: 7,
-}
-
 #: The statuses that say an area is at risk, mildest first. In Launchpad's vocabulary slow
 #: progress means "high risk of not being delivered on time", so none of them is good news.
 AT_RISK = (Status.SLOW_PROGRESS, Status.BLOCKED, Status.DEFERRED)
@@ -83,6 +71,10 @@ ON_TRACK = (
     Status.NEEDS_REVIEW,
     Status.IMPLEMENTED,
 )
+#: How far along each status is: the order of the status chart's rows, most advanced on top.
+#: Read from the two lists above, so that a line going down the chart is what
+#: ``trend_between`` calls a slip: the at-risk statuses below the on-track ones, worst lowest.
+STATUS_PROGRESS = {status: rank for rank, status in enumerate([*reversed(AT_RISK), *ON_TRACK])}
 
 
 def trend_between(before, now):

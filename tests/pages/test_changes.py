@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from priorities.enums import Status, Trend
+from priorities.enums import STATUS_PROGRESS, Status, Trend, trend_between
 from priorities.interchange.report_export import day_report
 from priorities.interchange.report_import import import_report
 from priorities.pages import StatusChange
@@ -317,3 +317,14 @@ def test_an_area_not_reported_that_day_shows_its_last_status_at_a_glance(client,
     text = " ".join("".join(row.itertext()).split())
     assert "No update" in text
     assert "Last: Good progress on day 1" in text
+
+
+@pytest.mark.parametrize("before", list(Status))
+@pytest.mark.parametrize("now", list(Status))
+def test_the_status_chart_draws_a_slip_going_down_and_an_improvement_going_up(before, now):
+    """The timeline's chart and the day's change column tell the same story."""
+    trend = trend_between(before, now)
+    if trend is Trend.SLIPPED:
+        assert STATUS_PROGRESS[now] < STATUS_PROGRESS[before]
+    elif trend is Trend.IMPROVED:
+        assert STATUS_PROGRESS[now] > STATUS_PROGRESS[before]
