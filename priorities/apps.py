@@ -12,7 +12,7 @@ class PrioritiesConfig(AppConfig):
         from meetup.pagecache.signals import watch
 
         from . import signals  # noqa: F401 (connects the receivers)
-        from .models import CONTENT_MODELS, Attendance, CyclePriority
+        from .models import CONTENT_MODELS, Attendance, CyclePriority, Team
         from .models.team_rules import install_after_migrate
         from .roles import sync_roles
 
@@ -23,8 +23,13 @@ class PrioritiesConfig(AppConfig):
         )
 
         # Every page shows these: any change to them is a change of the site's content. Who
-        # leads an area and who attended which day decide the day page's absent-lead flags.
+        # leads an area and who attended which day decide the day page's absent-lead flags;
+        # which teams an editor edits decides the edit links their pages carry (and ETags).
         watch(
             *CONTENT_MODELS,
-            relations=(CyclePriority.leads.through, Attendance.days.through),
+            relations=(
+                CyclePriority.leads.through,
+                Attendance.days.through,
+                Team.editors.through,
+            ),
         )

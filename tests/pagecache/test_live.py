@@ -119,3 +119,18 @@ def test_the_probe_is_answered_before_sessions_and_sign_in_even_under_a_script_p
         answer = client.get(PROBE, {"since": "-1"}, SCRIPT_NAME=script_name)
     assert answer.status_code == 200
     assert answer.json()["version"] == ContentVersion.current()[0]
+
+
+def test_an_editor_given_the_team_gets_its_edit_links_at_once(update):
+    """Their browser holds the page without links: its ETag must not answer 304 any more."""
+    neutron, _liberty = other_team()
+    editor = EditorFactory()
+    editor.teams.add(neutron)
+    browser = browser_for(editor)
+    day_url = update.session.day.get_absolute_url()
+    before = browser.get(day_url)
+    editor.teams.add(update.session.day.meetup.team)
+    again = browser.get(day_url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert again.status_code == 200
+    edit_link = reverse("admin:priorities_day_change", args=[update.session.day.pk])
+    assert edit_link in again.content.decode()
