@@ -75,7 +75,12 @@ def add_vectors(apps, schema_editor):
             f"ALTER TABLE {table} ADD COLUMN {COLUMN} tsvector "
             f"GENERATED ALWAYS AS ({vector}) STORED"
         )
-        schema_editor.execute(f"CREATE INDEX {index} ON {table} USING gin ({COLUMN})")
+        # fastupdate off: with it on, new rows wait in a pending list (up to 4 MB, until the
+        # next vacuum) that every search scans in full; 5,000 pending rows cost a search
+        # 100-150 ms. Without it each insert updates the index at once: about 0.1 ms a row.
+        schema_editor.execute(
+            f"CREATE INDEX {index} ON {table} USING gin ({COLUMN}) WITH (fastupdate = off)"
+        )
         # The planner knows nothing of a new column until the table is analysed; without it,
         # it guesses a few hundred hits for any word and plans ranking as if for those.
         schema_editor.execute(f"ANALYZE {table}")

@@ -494,3 +494,7 @@ def test_gin_indexes_on_the_stored_vectors_exist_on_postgresql_only(source):
     if ON_POSTGRESQL:
         assert constraints[name]["type"] == "gin"
         assert constraints[name]["columns"] == [VECTOR_COLUMN]
+        with connection.cursor() as cursor:
+            # New rows go into the index at once, not into a pending list every search reads.
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [name])
+            assert cursor.fetchone()[0] == ["fastupdate=off"]
