@@ -11,16 +11,21 @@ Then, in-process (Django's test client, page cache off, DJANGO_DEBUG=false), in 
 alternate the small and the large database so that whatever else runs on the machine moves
 both: the day page's time on each, and their ratio. On the large database only: search for
 a common word, two words and a phrase, through the search view and through ``search()``
-(the count and the first page of 20 hits, what the page asks of the database). Each figure
+(the count and the first page of 20 hits, what the page asks of the database; on SQLite
+that is the fallback, which has no target). Each figure
 is the median of the rounds' medians, with the spread from the fastest round to the slowest.
 
+The tables are written to docs/large-data.md.
+
 Usage: .venv/bin/python benchmarks/large_data.py [--databases sqlite postgresql]
-       [--rounds 3] [--runs 15] [--prefix meetup_large]
+       [--rounds 3] [--runs 15] [--prefix meetup_large] [--output FILE]
 """
 
 import argparse
+import datetime
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -96,7 +101,7 @@ def postgres_available():
 
 def fresh_database(vendor, name):
     if vendor == "sqlite":
-        path = Path(tempfile.gettempdir()) / f"{name}.sqlite3"
+        path = Path(tempfile.gettempdir()) / f"{name.replace('_', '-')}.sqlite3"
         path.unlink(missing_ok=True)
         return f"sqlite:///{path}"
     for statement in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
@@ -148,6 +153,16 @@ def measure(env, slug, runs, with_search):
     return json.loads(output.strip().splitlines()[-1])
 
 
+def database_version(vendor):
+    if vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"]
+    version = run(psql, os.environ, capture=True)
+    return f"PostgreSQL {version.strip()}"
+
+
 def spread(values, unit=1000, suffix=" ms", digits=1):
     """The median of ``values`` with the lowest and highest beside it."""
     low, mid, high = min(values), statistics.median(values), max(values)
@@ -167,7 +182,7 @@ def bench_vendor(vendor, rounds, runs, prefix):
     small, large = medians[("1,000", "day page")], medians[("100,000", "day page")]
     ratios = [big / little for big, little in zip(large, small, strict=True)]
     lines = [
-        f"### {vendor}",
+        f"## {database_version(vendor)}",
         "",
         f"In-process, page cache off; {rounds} rounds alternating the databases, {runs} runs "
         "a round; median of the rounds' medians (fastest round-slowest round).",
@@ -191,6 +206,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--prefix", default="meetup_large", help="names of the databases built")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "large-data.md"))
     options = parser.parse_args()
     sections = []
     for vendor in options.databases:
@@ -198,8 +214,18 @@ def main():
             print("PostgreSQL is not answering on 127.0.0.1:5432: skipped.")
             continue
         sections.append(bench_vendor(vendor, options.rounds, options.runs, options.prefix))
-    print(f"\n## Large data\n\nTargets (issue 20): {TARGETS}.\n")
-    print("\n\n".join(sections))
+    header = [
+        "# Large data: search and the day page",
+        "",
+        f"Measured by `make bench-search` on {datetime.date.today().isoformat()}: "
+        f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}.",
+        f"Targets (issue 20): {TARGETS}.",
+        "",
+    ]
+    report = "\n".join([*header, "\n\n".join(sections), ""])
+    print("\n" + report)
+    Path(options.output).write_text(report)
+    print(f"Written to {options.output}")
 
 
 if __name__ == "__main__":
