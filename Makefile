@@ -9,7 +9,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/meetup
 # axe-core, for the browser tests' accessibility check: from npm, never committed.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: install install-dev axe run test test-fast test-postgres test-browser bench lint format clean
+.PHONY: install install-dev axe run test test-fast test-postgres test-browser bench bench-search lint format clean
 
 # What the site needs to run; install-dev adds the tests' and lint's tools (requirements-dev.txt).
 install: $(INSTALLED)
@@ -67,6 +67,11 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 # Not a test: loads gunicorn with wrk and writes docs/benchmarks.md (see benchmarks/bench.py).
 bench: install-dev
 	$(BIN)/python benchmarks/bench.py
+
+# Not a test either, nor in CI (a few minutes): search over 100,000 status updates, and the day
+# page on 1,000 against 100,000 updates, in-process on SQLite and PostgreSQL (benchmarks/large_data.py).
+bench-search: install-dev
+	$(BIN)/python benchmarks/large_data.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -6,9 +6,10 @@ care which it got:
 - On PostgreSQL, full-text search: the query is read with ``websearch_to_tsquery`` (quotes for
   phrases, ``or``, ``-word``; it never raises on odd input), words are stemmed with the
   ``english`` configuration ("scheduling" finds "scheduler"), hits are ranked with ``ts_rank``
-  and highlighted with ``ts_headline``. Each searched table has a GIN expression index on
-  exactly the vector built by ``Source.vector()`` (migration 0003, PostgreSQL only); the two
-  must stay identical or the planner stops using the index (a test checks that it does).
+  and highlighted with ``ts_headline``. Each searched table has a stored, generated
+  ``search_vector`` column holding the vector ``Source.vector()`` describes, with a GIN index
+  on it (migration 0018, PostgreSQL only): matching, phrase rechecks and ranking all read the
+  stored column, so no hit's text is parsed again (only the page's snippets are).
 - Elsewhere (SQLite, the embedded default), a simpler fallback: every word or "quoted phrase"
   must appear, case-insensitively, in one of the same fields; newest first.
 
@@ -20,9 +21,16 @@ are then loaded with one query per kind present on the page.
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection, models
 from django.db.models import F, FloatField, IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -33,6 +41,9 @@ from .models.teams import team_object_q
 
 #: The text search configuration of the vectors, the queries and the GIN indexes.
 SEARCH_CONFIG = "english"
+
+#: The generated tsvector column of each searched table, on PostgreSQL (migration 0018).
+VECTOR_COLUMN = "search_vector"
 
 #: The fallback ignores words beyond this many (each costs a LIKE per field).
 MAX_FALLBACK_TERMS = 10
@@ -62,6 +73,9 @@ class Source:
     title_field: str | None = None
     #: The path from the model to its day ("" for a day itself).
     day_path: str = "session__day"
+    #: The model's own copies of its day's date and its session's position, if it keeps them
+    #: (a status update does): ordering and filtering thousands of hits by them needs no join.
+    day_copies: tuple[str, str] | None = None
 
     def _has_field(self, name):
         return any(field.name == name for field in self.model._meta.fields)
@@ -86,7 +100,8 @@ class Source:
         return f"{self.day_path}__{name}" if self.day_path else name
 
     def vector(self):
-        """The weighted tsvector searched, as indexed by migration 0003 (keep them identical)."""
+        """The weighted tsvector of the fields: what the stored column holds (migration 0018
+        computes it in SQL; a test checks that the two agree)."""
         vectors = [
             SearchVector(name, config=SEARCH_CONFIG, weight=weight) for name, weight in self.fields
         ]
@@ -95,9 +110,30 @@ class Source:
             combined = combined + vector
         return combined
 
+    def stored_vector(self):
+        """The table's stored vector column (PostgreSQL only), as an expression.
+
+        The column is not a model field (see migration 0018 for why), so it is named in SQL,
+        qualified by the table: in every query search builds, the searched model is the base
+        table, which Django aliases by its own name.
+        """
+        quote = connection.ops.quote_name
+        return RawSQL(  # noqa: S611 (two quoted names of ours, no input)
+            f"{quote(self.model._meta.db_table)}.{quote(VECTOR_COLUMN)}",
+            [],
+            output_field=SearchVectorField(),
+        )
+
+    @property
+    def date_lookup(self):
+        """The date of the day the text was said on."""
+        return self.day_copies[0] if self.day_copies else self.lookup("date")
+
     @property
     def session_order_lookup(self):
         """The session's position within its day, for ordering (None for a day summary)."""
+        if self.day_copies:
+            return self.day_copies[1]
         if self.model is Session:
             return "order"
         return "session__order" if self.day_path == "session__day" else None
@@ -113,7 +149,7 @@ class Source:
 
 SOURCES = (
     Source("update", "Status update", StatusUpdate, (("headline", "A"), ("body", "B")), "body",
-           title_field="headline"),
+           title_field="headline", day_copies=("day_date", "session_order")),
     Source("decision", "Decision", Decision, (("text", "A"),), "text"),
     Source("action", "Action item", ActionItem, (("text", "A"), ("owner", "B")), "text",
            title_field="owner"),
@@ -284,10 +320,10 @@ class _PostgresMatcher:
         self.query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
     def match(self, source, queryset):
-        return queryset.alias(document=source.vector()).filter(document=self.query)
+        return queryset.alias(document=source.stored_vector()).filter(document=self.query)
 
     def rank(self, source):
-        return SearchRank(source.vector(), self.query)
+        return SearchRank(source.stored_vector(), self.query)
 
     def headlines(self, source):
         options = {"config": SEARCH_CONFIG, "start_sel": _START, "stop_sel": _STOP}
@@ -342,9 +378,9 @@ class SearchResults:
         if self.filters["status"]:
             queryset = queryset.filter(status=self.filters["status"])
         if self.filters["since"]:
-            queryset = queryset.filter(**{source.lookup("date__gte"): self.filters["since"]})
+            queryset = queryset.filter(**{f"{source.date_lookup}__gte": self.filters["since"]})
         if self.filters["until"]:
-            queryset = queryset.filter(**{source.lookup("date__lte"): self.filters["until"]})
+            queryset = queryset.filter(**{f"{source.date_lookup}__lte": self.filters["until"]})
         queryset = self.matcher.match(source, queryset)
         # The same columns, in the same order, in every branch of the union.
         columns = {
@@ -355,7 +391,7 @@ class SearchResults:
             order = source.session_order_lookup
             columns |= {
                 "rank": self.matcher.rank(source),
-                "hit_date": F(source.lookup("date")),
+                "hit_date": F(source.date_lookup),
                 "hit_session_order": F(order) if order else Value(0, output_field=IntegerField()),
             }
         return queryset.annotate(**columns).values(*columns)
