@@ -273,6 +273,10 @@ PAGE_CACHE_MAX_PAGE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_PAGE_BYTES", str(
 #: A request body Django reads into memory: the report import's confirmation sends the report
 #: (at most 1 MB) back urlencoded, up to three times its size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+#: The fields a post may hold: the admin's session page with its 100 inline status updates (ten
+#: fields a row) and its decisions, action items and risks, or a meetup with 500 attendees, is
+#: several thousand. Django's 1,000 refused a 100-update session's save outright (a 400).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # The JSON API (priorities/api/): read by anyone, written by editors' tokens; JSON only (the
 # page cache keys pages by address, not by Accept, so one address must always answer one

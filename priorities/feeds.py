@@ -19,7 +19,6 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from .models import ActionItem, Meetup, PriorityArea, StatusUpdate, Team
-from .rendering import render_markdown
 
 #: How many entries a feed holds.
 FEED_SIZE = 50
@@ -109,7 +108,7 @@ class UpdatesFeed(BaseFeed):
 
     def item_description(self, item):
         where = format_html("<p>{}, {}</p>", item.session.day, item.session.title)
-        return render_markdown(item.body) + where
+        return item.body_html + where
 
     def item_author_name(self, item):
         return item.reported_by or None
@@ -193,7 +192,7 @@ class MeetupFeed(BaseFeed):
         return f"Decision: {words}"
 
     def item_description(self, item):
-        return render_markdown(item.text)
+        return item.text_html
 
     def item_categories(self, item):
         kind = "Action item" if isinstance(item, ActionItem) else "Decision"

@@ -223,9 +223,10 @@ def as_plain_text(text):
 def render_markdown(text):
     """Render editor Markdown to sanitised HTML.
 
-    The result depends only on the text, so it is memoised: a page shown many times
-    pays the Markdown rendering (the slow part) once per process, not per request. A text
-    that cannot be rendered is shown as typed, escaped (and memoised the same way).
+    Called when a text is saved, never when it is read: the HTML is stored beside the text
+    (``priorities.models.markup``). The result depends only on the text, so it is memoised,
+    which spares the work when the same text is saved again (its history record, a rebuild).
+    A text that cannot be rendered is shown as typed, escaped (and memoised the same way).
     """
     if not text:
         return ""

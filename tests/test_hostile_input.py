@@ -159,7 +159,8 @@ def test_a_render_that_raises_shows_the_text_escaped(client, update, monkeypatch
     priorities.rendering.render_markdown.cache_clear()
     text = "<b>bold</b> and *emphasis*"
     assert "&lt;b&gt;bold&lt;/b&gt; and *emphasis*" in render_markdown(text)
-    StatusUpdate.objects.filter(pk=update.pk).update(body=text)
+    update.body = text
+    update.save()  # rendered as it is saved: what the page then shows
     response = client.get(update.session.day.get_absolute_url())
     assert response.status_code == 200
     assert "&lt;b&gt;bold&lt;/b&gt;" in response.content.decode()

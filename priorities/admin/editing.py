@@ -4,6 +4,7 @@ See ``EditorAdmin``: each post that writes runs in one transaction that first lo
 edits, is handled again when it loses a race, and at worst shows the editor their own text.
 """
 
+import functools
 import re
 import time
 from functools import partial
@@ -11,10 +12,11 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import flatten, unquote
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, router, transaction
 from django.db.models import Max, ProtectedError, RestrictedError
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, ModelChoiceField
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -109,7 +111,8 @@ class StaleSafeInlineFormSet(BaseInlineFormSet):
 
 class EditorInlineMixin(TeamScopedMixin, TeamOfTheObjectMixin, ShownValuesMixin):
     """Rows edited inline: at most ``max_num`` of them, however many a damaged form claims,
-    each pointing only at its parent's team's objects (see ``team_scope``)."""
+    each pointing only at its parent's team's objects (see ``team_scope``), all listing those
+    objects from one query (``share_choices``)."""
 
     max_num = 100
     formset = StaleSafeInlineFormSet
@@ -118,7 +121,27 @@ class EditorInlineMixin(TeamScopedMixin, TeamOfTheObjectMixin, ShownValuesMixin)
         kwargs.setdefault("absolute_max", self.max_num)
         formset = super().get_formset(request, obj, **kwargs)
         self.limit_to_the_team_of(formset.form, obj)
+        share_choices(formset.form)
         return formset
+
+
+def share_choices(form_class):
+    """Let every row made from ``form_class`` list its related objects from one query.
+
+    Each row's form copies the class's fields, and a ``ModelChoiceField`` queries its choices
+    again for each copy it renders: a session's 100 update rows queried its priority areas 100
+    times. Setting a field's ``choices`` to a callable (public API: evaluated lazily, when a row
+    is first rendered, so a save that renders nothing queries nothing) memoised on the field
+    makes them one query; the copies share it. The admin builds the form class for each request,
+    so the choices are never older than the request. What is posted is still checked against
+    the field's queryset. Autocomplete widgets query only the selected object: left alone.
+    """
+    for field in form_class.base_fields.values():
+        widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+        if not isinstance(field, ModelChoiceField) or isinstance(widget, AutocompleteMixin):
+            continue
+        # iter(): list() of the iterator itself would first count the rows (a query more).
+        field.choices = functools.cache(lambda field=field: list(iter(field.iterator(field))))
 
 
 class VersionedInlineMixin(CarriesVersionMixin, EditorInlineMixin):

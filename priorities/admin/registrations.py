@@ -195,6 +195,10 @@ class StatusUpdateInline(VersionedInlineMixin, admin.StackedInline):
     ]
     extra = 0
 
+    def get_queryset(self, request):
+        # Each row is titled with its area ("Cells v2: Good progress"): loaded with it.
+        return super().get_queryset(request).select_related("priority_area")
+
 
 class OutcomeInline(VersionedInlineMixin, admin.TabularInline):
     fields = ["order", "priority_area", "text"]
@@ -299,7 +303,11 @@ class StatusUpdateAdmin(RecordsEditorMixin, VersionedAdmin):
         "delivery",
     ]
     list_select_related = ["priority_area", "session__day__meetup", "saved_by"]
+    # The area's name is the one joined field searched, and the list joins the area anyway
+    # to show it; nothing further is joined to search.
     search_fields = ["headline", "body", "reported_by", "priority_area__name"]
+    # The largest table: a filtered or searched list counts its hits, not every update too.
+    show_full_result_count = False
     autocomplete_fields = ["session"]
     date_hierarchy = "session__day__date"
     readonly_fields = ["saved_by", "created_at", "updated_at"]
@@ -321,6 +329,7 @@ class OutcomeAdmin(VersionedAdmin):
     ]
     list_select_related = ["priority_area", "session__day__meetup"]
     search_fields = ["text"]
+    show_full_result_count = False
     autocomplete_fields = ["session"]
 
 

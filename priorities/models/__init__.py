@@ -8,6 +8,7 @@
 - ``people``: who leads areas and who attended which day;
 - ``sending``: a record of every day report mailed to a list;
 - ``tokens``: the personal API tokens bots post with;
+- ``markup``: the HTML of editors' Markdown, rendered when a row is written and stored with it;
 - ``locking``: the versions that keep two editors from overwriting each other, and the one
   lock order every write follows.
 

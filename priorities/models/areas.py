@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ..validators import LABEL, MARKDOWN_MAX_LENGTH, markdown_validators
+from .markup import RenderedMarkdownField, RendersMarkdown
 from .updates import StatusUpdate
 
 
@@ -16,7 +17,7 @@ class PriorityAreaQuerySet(models.QuerySet):
         return self.annotate(latest_update_id=Subquery(latest.values("pk")[:1]))
 
 
-class PriorityArea(models.Model):
+class PriorityArea(RendersMarkdown, models.Model):
     """A team's line of work, e.g. Cells v2: its name and slug are the team's own.
 
     Which cycles it is a priority of, in what place and led by whom, is each cycle's priority
@@ -32,6 +33,7 @@ class PriorityArea(models.Model):
         help_text="Markdown.",
         validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
+    description_html = RenderedMarkdownField("description")
 
     objects = PriorityAreaQuerySet.as_manager()
 

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from ..enums import PartOfDay, SessionKind
 from ..validators import MARKDOWN_MAX_LENGTH, NOTES_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel, lock
+from .markup import RenderedMarkdownField, RendersMarkdown
 from .outcomes import ActionItem, Decision, outcome_prefetches
 from .teams import SAME_TEAM_MESSAGES, team_object_q
 from .updates import StatusUpdate
@@ -82,7 +83,7 @@ class MeetupQuerySet(models.QuerySet):
         return self.annotate(running=running).order_by("-running", "-start_date", "name").first()
 
 
-class Meetup(models.Model):
+class Meetup(RendersMarkdown, models.Model):
     """A gathering of a team over one or more consecutive days, in one of its cycles."""
 
     name = models.CharField(max_length=200, validators=ONE_LINE)
@@ -103,6 +104,7 @@ class Meetup(models.Model):
         help_text="Markdown.",
         validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
+    description_html = RenderedMarkdownField("description")
 
     objects = MeetupQuerySet.as_manager()
 
@@ -226,7 +228,7 @@ _NAME_SEPARATORS = re.compile(r"[\s,/]+")
 DAY_NAME_MAX_WORDS = 8
 
 
-class Day(VersionedModel):
+class Day(RendersMarkdown, VersionedModel):
     """One numbered day of a meetup."""
 
     meetup = models.ForeignKey(Meetup, on_delete=models.PROTECT, related_name="days")
@@ -238,6 +240,7 @@ class Day(VersionedModel):
         help_text="Markdown.",
         validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
+    summary_html = RenderedMarkdownField("summary")
 
     objects = DayQuerySet.as_manager()
     history = HistoricalRecords()
@@ -311,7 +314,7 @@ class Day(VersionedModel):
             )
 
 
-class Session(VersionedModel):
+class Session(RendersMarkdown, VersionedModel):
     """A slot of a day: a status round, a discussion, a whiteboard session..."""
 
     day = models.ForeignKey(Day, on_delete=models.PROTECT, related_name="sessions")
@@ -327,6 +330,7 @@ class Session(VersionedModel):
         help_text="Markdown.",
         validators=markdown_validators(NOTES_MAX_LENGTH),
     )
+    notes_html = RenderedMarkdownField("notes")
 
     history = HistoricalRecords()
 

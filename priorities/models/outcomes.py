@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from ..validators import LABEL, OUTCOME_MAX_LENGTH, markdown_validators
 from .locking import VersionedModel
+from .markup import RenderedMarkdownField, RendersMarkdown
 from .teams import check_area_of_the_meetup_team, team_object_q
 
 
@@ -70,7 +71,7 @@ class OutcomeQuerySet(models.QuerySet):
         return queryset
 
 
-class Outcome(VersionedModel):
+class Outcome(RendersMarkdown, VersionedModel):
     """What a session produced, optionally tied to a priority area."""
 
     text = models.TextField(
@@ -78,6 +79,7 @@ class Outcome(VersionedModel):
         help_text="Markdown.",
         validators=markdown_validators(OUTCOME_MAX_LENGTH),
     )
+    text_html = RenderedMarkdownField("text")
     order = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
+from .markup import RenderedMarkdownField, RendersMarkdown
 
 
 def team_ids_editable_by(user):
@@ -25,7 +26,7 @@ def team_ids_editable_by(user):
     return set(user.teams.values_list("pk", flat=True)) or None
 
 
-class Team(models.Model):
+class Team(RendersMarkdown, models.Model):
     """An open-source project team: its meetups, cycles and priority areas are its own."""
 
     name = models.CharField(max_length=100, validators=ONE_LINE, help_text="e.g. OpenStack Nova")
@@ -36,6 +37,7 @@ class Team(models.Model):
         help_text="Markdown.",
         validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
+    description_html = RenderedMarkdownField("description")
     homepage = models.URLField(blank=True, max_length=300)
     mailing_list = models.EmailField(
         blank=True, help_text="Where day reports are sent, e.g. openstack-dev@lists.openstack.org"

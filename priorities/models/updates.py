@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..enums import Delivery, Status
 from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel
+from .markup import RenderedMarkdownField, RendersMarkdown
 from .teams import check_area_of_the_meetup_team, team_object_q
 
 
@@ -91,7 +92,7 @@ class StatusUpdateQuerySet(models.QuerySet):
         )
 
 
-class StatusUpdate(VersionedModel):
+class StatusUpdate(RendersMarkdown, VersionedModel):
     """One priority area's status as reported in one session."""
 
     session = models.ForeignKey("Session", on_delete=models.PROTECT, related_name="updates")
@@ -108,6 +109,7 @@ class StatusUpdate(VersionedModel):
         help_text="Markdown.",
         validators=markdown_validators(MARKDOWN_MAX_LENGTH),
     )
+    body_html = RenderedMarkdownField("body")
     reported_by = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
     delivery = models.CharField(
         "reported", max_length=20, choices=Delivery, default=Delivery.IN_PERSON

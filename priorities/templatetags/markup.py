@@ -5,17 +5,9 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from priorities.rendering import render_markdown
-
 from ..enums import Status, Trend
 
 register = template.Library()
-
-
-@register.filter(name="markdown")
-def markdown_filter(text):
-    """Render editor Markdown as HTML that nh3 has sanitised (see priorities.rendering)."""
-    return mark_safe(render_markdown(text or ""))  # noqa: S308 (nh3 sanitised it)
 
 
 @functools.cache

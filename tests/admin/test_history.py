@@ -98,6 +98,7 @@ def test_an_editor_restores_an_earlier_version(alice_browser, alice):
     assert response.status_code == 302, errors_shown(response.content)
     update.refresh_from_db()
     assert (update.headline, update.body) == ("The right words", "Careful notes")
+    assert update.body_html == "<p>Careful notes</p>"  # rendered again as it is restored
     assert update.version == 3
     assert update.saved_by == alice
     assert update.history.first().history_user == alice
