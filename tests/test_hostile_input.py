@@ -553,7 +553,7 @@ def test_unknown_query_parameters_share_one_cached_page(client, update, monkeypa
     original = cache.set_many
 
     def counting(data, *args, **kwargs):
-        stored.extend(key for key in data if key.startswith("page:"))
+        stored.extend(key for key in data if key.startswith("page-body:"))
         return original(data, *args, **kwargs)
 
     monkeypatch.setattr(cache, "set_many", counting)
