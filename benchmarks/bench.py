@@ -73,13 +73,20 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from priorities.models import Day, Session, StatusUpdate
+from priorities.models import Day, PriorityArea, Session, StatusUpdate
 from tests.html import form_data
 day = Day.objects.select_related("meetup").get(meetup__slug=SLUG, number=1)
 session = Session.objects.create(day=day, title="Bench: 100 updates", order=99)
-areas = list(day.meetup.team.areas.order_by("pk"))
+team = day.meetup.team
+# One update an area in a session: the team needs 100 areas.
+areas = [
+    PriorityArea.objects.get_or_create(
+        team=team, slug=f"bench-admin-{i}", defaults={"name": f"Admin bench area {i}"}
+    )[0]
+    for i in range(100)
+]
 StatusUpdate.objects.bulk_create(
-    StatusUpdate(session=session, priority_area=areas[i % len(areas)], status="started",
+    StatusUpdate(session=session, priority_area=areas[i], status="started",
                  headline=f"Update {i}", day_date=day.date, session_order=session.order)
     for i in range(100)
 )
