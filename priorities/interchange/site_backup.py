@@ -45,6 +45,7 @@ from ..models import (
     Session,
     StatusUpdate,
     Team,
+    TranscriptLine,
 )
 from .report_export import day_report
 
@@ -80,6 +81,7 @@ def backed_up_models():
         Attendance,
         Day,
         Session,
+        TranscriptLine,
         StatusUpdate,
         Decision,
         ActionItem,

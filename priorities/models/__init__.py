@@ -6,6 +6,7 @@
 - ``outcomes``: what a session produced (decisions, action items, risks);
 - ``teams``: teams, their cycles and each cycle's priority list (with its leads);
 - ``people``: who leads areas and who attended which day;
+- ``transcripts``: the lines of a session held on IRC, as its log shows them;
 - ``sending``: a record of every day report mailed to a list;
 - ``tokens``: the personal API tokens bots post with;
 - ``locking``: the versions that keep two editors from overwriting each other, and the one
@@ -23,6 +24,7 @@ from .people import Attendance, Person
 from .sending import ReportSending
 from .teams import SAME_TEAM_MESSAGES, Cycle, CyclePriority, Team
 from .tokens import ApiToken
+from .transcripts import TranscriptLine
 from .updates import StatusUpdate
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "Session",
     "StatusUpdate",
     "Team",
+    "TranscriptLine",
     "VersionConflict",
     "VersionedModel",
     "outcome_prefetches",
@@ -65,6 +68,7 @@ CONTENT_MODELS = (
     Risk,
     Person,
     Attendance,
+    TranscriptLine,
 )
 
 
