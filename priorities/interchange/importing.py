@@ -86,10 +86,11 @@ class Change:
         return f"{self.model._meta.app_label}.{self.action}_{self.model._meta.model_name}"
 
     @classmethod
-    def of(cls, action, obj, label, fields=(), line=None, detail=""):
-        """The change of ``obj``, recording the version it had (none for a new row)."""
+    def of(cls, action, obj, label, fields=(), line=None, detail="", model=None):
+        """The change of ``obj`` (a row of ``model``, by default its class), recording the
+        version it had (none for a new row)."""
         row = () if action == "add" else (obj.pk, getattr(obj, "version", None))
-        return cls(action, type(obj), label, tuple(fields), row, line, detail)
+        return cls(action, model or type(obj), label, tuple(fields), row, line, detail)
 
 
 @dataclass
@@ -97,6 +98,8 @@ class ImportResult:
     day: object
     changes: list = field(default_factory=list)
     dry_run: bool = False
+    #: Quick notes from an IRC log: the ``irc_import.LogImport`` (speakers, lines left out).
+    log: object = None
 
 
 class PreviewOutdated(Exception):

@@ -146,7 +146,7 @@ def _parse_line(number, line):
     if not rest:
         return LineError(number, f"#{name} needs a text: {COMMANDS[name]}")
     if name == "status":
-        return _parse_status(number, rest)
+        return parse_status(number, rest)
     if name == "link":
         return _parse_link(number, rest)
     if name == "action":
@@ -162,7 +162,7 @@ _STATUS_NAMES = sorted(
 )
 
 
-def _parse_status(number, rest):
+def parse_status(number, rest):
     for name, status in _STATUS_NAMES:
         after = rest[len(name) : len(name) + 1]
         if rest[: len(name)].lower() == name and not (after.isalnum() or after in ("-", "_")):

@@ -188,8 +188,10 @@ def check_said_in_its_session(obj):
     line = obj.transcript_line
     if line is None:
         return
-    same = line.session is obj.session if line.session_id is None else (
-        line.session_id == obj.session_id
+    same = (
+        line.session is obj.session
+        if line.session_id is None
+        else (line.session_id == obj.session_id)
     )
     if not same:
         raise ValidationError(
