@@ -149,7 +149,9 @@ def _transcript_rows(log, session, *, appending):
     if not lines:
         return []
     meeting = log.meeting
-    span = "–".join(f"{time:%H:%M:%S}" for time in (meeting.start_time, meeting.end_time) if time)
+    span = " to ".join(
+        f"{time:%H:%M:%S}" for time in (meeting.start_time, meeting.end_time) if time
+    )
     label = f"transcript: {_count(len(lines), 'line')} of the {meeting.format} log, {span}"
     if log.already:
         label += f" ({_count(len(log.already), 'line')} already in the session)"

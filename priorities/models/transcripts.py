@@ -81,11 +81,11 @@ class TranscriptLine(models.Model):
         prefix = "" if self.kind == LineKind.ACTION else f"<{self.nick}> "
         return f"{self.time:%H:%M:%S} {prefix}{said}".rstrip()
 
+    def get_absolute_url(self):
+        return f"{self.session.day.get_absolute_url()}#{self.anchor}"
+
     @property
     def anchor(self):
         """The line's id on the day page: ``session-12-l-34``, as MeetBot's logs number
         theirs (``l-34``), within its session."""
         return f"session-{self.session_id}-l-{self.position}"
-
-    def get_absolute_url(self):
-        return f"{self.session.day.get_absolute_url()}#{self.anchor}"
