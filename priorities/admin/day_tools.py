@@ -116,7 +116,6 @@ class NotesImportForm(forms.Form):
     notes = forms.CharField(
         label="Notes or IRC log",
         strip=False,
-        max_length=MAX_LOG_BYTES,
         widget=forms.Textarea(attrs={"rows": 20, "cols": 100, "class": "vLargeTextField"}),
     )
     attendance = forms.BooleanField(

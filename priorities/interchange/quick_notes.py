@@ -130,7 +130,14 @@ def import_meeting(
         for row in rows:
             # Made first: a row changed counts with the version it was read with.
             change = Change.of(
-                row.action, row.obj, row.label, row.fields, row.line, row.detail, model=row.model
+                row.action,
+                row.obj,
+                row.label,
+                row.fields,
+                row.line,
+                row.detail,
+                model=row.model,
+                count=row.count,
             )
             if refused := save_row(row.obj):
                 raise NotesError([LineError(row.line, f"{row.label}: {refused}")])
@@ -155,7 +162,7 @@ def _transcript_rows(log, session, *, appending):
     label = f"transcript: {_count(len(lines), 'line')} of the {meeting.format} log, {span}"
     if log.already:
         label += f" ({_count(len(log.already), 'line')} already in the session)"
-    return [_Row(TranscriptBatch(lines), None, label, model=TranscriptLine)]
+    return [_Row(TranscriptBatch(lines), None, label, model=TranscriptLine, count=len(lines))]
 
 
 def _count(number, noun):
@@ -173,6 +180,7 @@ class _Row:
     fields: tuple = ()
     detail: str = ""  # the text it writes, shown under the label
     model: type | None = None  # what it is a row of, when ``obj`` is not a model's row
+    count: int = 1  # how many rows it makes
 
 
 class _NewSession:
@@ -372,17 +380,20 @@ def _owner_names(nicks):
 def count_changes(changes):
     """'1 session, 2 status updates and 1 decision': what ``changes`` create, by kind, then
     what they change ('...; 1 status update changed')."""
-    added = _counted(change.model for change in changes if change.action == "add")
-    changed = _counted(change.model for change in changes if change.action == "change")
+    added = _counted(change for change in changes if change.action == "add")
+    changed = _counted(change for change in changes if change.action == "change")
     if not changed:
         return added or "nothing"
     return f"{added}; {changed} changed" if added else f"{changed} changed"
 
 
-def _counted(models):
+def _counted(changes):
+    counts = Counter()
+    for change in changes:
+        counts[change.model] += change.count
     parts = [
-        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
-        for model, count in Counter(models).items()
+        f"{count:,} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in counts.items()
     ]
     if len(parts) > 1:
         return f"{', '.join(parts[:-1])} and {parts[-1]}"

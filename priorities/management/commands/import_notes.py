@@ -114,6 +114,8 @@ class Command(BaseCommand):
             when = f" ({section.time:%H:%M:%S})" if section.time else ""
             self.stdout.write(f"{section.title}{when}:")
             self.write_changes(section.entries, indent="    ")
+            if not section.entries:
+                self.stdout.write("    no records (its points, if any, are in the session's notes)")
         present = ", ".join(str(speaker) for speaker in log.present) or "nobody"
         self.stdout.write(f"People present: {present}")
         if log.unmatched:
@@ -171,7 +173,7 @@ class Command(BaseCommand):
             errors = read_log(data).errors
             problems = "\n".join(f"  {LineError(line, message)}" for line, message in errors)
             raise CommandError(
-                f"{name}: {len(errors)} problem(s), nothing was written:\n{problems}"
+                f"Cannot read {name}, nothing was written: it is not UTF-8 text\n{problems}"
             ) from None
 
 
