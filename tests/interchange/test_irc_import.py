@@ -526,3 +526,13 @@ def test_transcript_lines_are_numbered_once_per_session(day):
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         TranscriptLine.objects.create(session=session, position=2, time=datetime.time(10), nick="")
+
+
+def test_the_bot_nicks_are_a_setting(day, areas, settings):
+    settings.IRC_BOT_NICKS = ["ourbot"]
+    text = STATUS_ROUND.replace("<meetbot>", "<ourbot>")
+    result = import_meeting(day, text, dry_run=True)
+    assert dict(result.log.left_out)["lines of the bot"] == 2
+    settings.IRC_BOT_NICKS = []  # empty: MeetBot's usual bots, "ourbot" speaks
+    result = import_meeting(day, text, dry_run=True)
+    assert "lines of the bot" not in dict(result.log.left_out)
