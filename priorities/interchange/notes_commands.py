@@ -64,7 +64,9 @@ CHEAT_SHEET = "\n".join(
 )
 
 _COMMAND = re.compile(r"#([A-Za-z][^\s:]*):?(.*)", re.DOTALL)
-_HEADLINE_SEPARATOR = re.compile(r"^\s*[:\-\u2013\u2014|]?\s*")
+#: What may part a status from its headline: a colon or bar, or a dash followed by a space
+#: (the "-" of "#status started -1" is the headline's).
+_HEADLINE_SEPARATOR = re.compile(r"^\s*(?:[:|]|[\-\u2013\u2014](?=\s|$))?\s*")
 
 _validate_url = URLValidator(schemes=["http", "https"])
 

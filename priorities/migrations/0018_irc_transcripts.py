@@ -6,93 +6,245 @@ import priorities.validators
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def drop_triggers(apps, schema_editor):
+    """SQLite rebuilds the tables that gain a column; a trigger of another table that reads
+    one of them (the team rules) would break the rebuild, so the rules are dropped first."""
+    from priorities.models import team_rules
 
+    team_rules.remove(schema_editor.connection)
+
+
+def create_triggers(apps, schema_editor):
+    from priorities.models import team_rules
+
+    team_rules.install(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('priorities', '0017_api_tokens'),
+        ("priorities", "0017_api_tokens"),
     ]
 
     operations = [
+        migrations.RunPython(drop_triggers, create_triggers),
         migrations.AddField(
-            model_name='historicalsession',
-            name='end_time',
-            field=models.TimeField(blank=True, help_text="When it ended (an IRC meeting's #endmeeting). A meeting may run past midnight, so it may be earlier than the start.", null=True),
+            model_name="historicalsession",
+            name="end_time",
+            field=models.TimeField(
+                blank=True,
+                help_text="When it ended (an IRC meeting's #endmeeting). A meeting may run past midnight, so it may be earlier than the start.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='end_time',
-            field=models.TimeField(blank=True, help_text="When it ended (an IRC meeting's #endmeeting). A meeting may run past midnight, so it may be earlier than the start.", null=True),
+            model_name="session",
+            name="end_time",
+            field=models.TimeField(
+                blank=True,
+                help_text="When it ended (an IRC meeting's #endmeeting). A meeting may run past midnight, so it may be earlier than the start.",
+                null=True,
+            ),
         ),
         migrations.CreateModel(
-            name='TranscriptLine',
+            name="TranscriptLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(help_text="1 for the session's first line.")),
-                ('time', models.TimeField(help_text="As the log shows it (the channel's clock).")),
-                ('nick', models.CharField(max_length=64, validators=[priorities.validators.validate_printable, priorities.validators.validate_one_line, priorities.validators.validate_not_blank], verbose_name='IRC nick')),
-                ('kind', models.CharField(choices=[('message', 'Message'), ('action', 'Action (/me)')], default='message', max_length=10)),
-                ('text', models.TextField(blank=True, max_length=2000, validators=[priorities.validators.validate_printable, priorities.validators.validate_one_line, django.core.validators.MaxLengthValidator(2000)])),
-                ('person', models.ForeignKey(blank=True, help_text='Whose IRC nick this is, as found when the log was imported.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transcript_lines', to='priorities.person')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transcript', to='priorities.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(help_text="1 for the session's first line."),
+                ),
+                ("time", models.TimeField(help_text="As the log shows it (the channel's clock).")),
+                (
+                    "nick",
+                    models.CharField(
+                        max_length=64,
+                        validators=[
+                            priorities.validators.validate_printable,
+                            priorities.validators.validate_one_line,
+                            priorities.validators.validate_not_blank,
+                        ],
+                        verbose_name="IRC nick",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("message", "Message"), ("action", "Action (/me)")],
+                        default="message",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            priorities.validators.validate_printable,
+                            priorities.validators.validate_one_line,
+                            django.core.validators.MaxLengthValidator(2000),
+                        ],
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Whose IRC nick this is, as found when the log was imported.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transcript_lines",
+                        to="priorities.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transcript",
+                        to="priorities.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session_id', 'position'],
+                "ordering": ["session_id", "position"],
             },
         ),
         migrations.AddField(
-            model_name='actionitem',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, help_text="The line of the session's IRC log it was said on.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='priorities.transcriptline'),
+            model_name="actionitem",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The line of the session's IRC log it was said on.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, help_text="The line of the session's IRC log it was said on.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='priorities.transcriptline'),
+            model_name="decision",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The line of the session's IRC log it was said on.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalactionitem',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="The line of the session's IRC log it was said on.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.transcriptline'),
+            model_name="historicalactionitem",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The line of the session's IRC log it was said on.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldecision',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="The line of the session's IRC log it was said on.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.transcriptline'),
+            model_name="historicaldecision",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The line of the session's IRC log it was said on.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalrisk',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="The line of the session's IRC log it was said on.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.transcriptline'),
+            model_name="historicalrisk",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The line of the session's IRC log it was said on.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalstatusupdate',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="The line of the session's IRC log the status was given on.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='priorities.transcriptline'),
+            model_name="historicalstatusupdate",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The line of the session's IRC log the status was given on.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddField(
-            model_name='risk',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, help_text="The line of the session's IRC log it was said on.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='priorities.transcriptline'),
+            model_name="risk",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The line of the session's IRC log it was said on.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddField(
-            model_name='statusupdate',
-            name='transcript_line',
-            field=models.ForeignKey(blank=True, help_text="The line of the session's IRC log the status was given on.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='priorities.transcriptline'),
+            model_name="statusupdate",
+            name="transcript_line",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The line of the session's IRC log the status was given on.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="priorities.transcriptline",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transcriptline',
-            constraint=models.UniqueConstraint(fields=('session', 'position'), name='transcript_line_position_unique_per_session', violation_error_message='This session already has a line at this position.'),
+            model_name="transcriptline",
+            constraint=models.UniqueConstraint(
+                fields=("session", "position"),
+                name="transcript_line_position_unique_per_session",
+                violation_error_message="This session already has a line at this position.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transcriptline',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 1)), name='transcript_line_position_positive', violation_error_message='Transcript lines are numbered from 1.'),
+            model_name="transcriptline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 1)),
+                name="transcript_line_position_positive",
+                violation_error_message="Transcript lines are numbered from 1.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transcriptline',
-            constraint=models.CheckConstraint(condition=models.Q(('nick', ''), _negated=True), name='transcript_line_nick_not_empty', violation_error_message='A transcript line needs the nick who said it.'),
+            model_name="transcriptline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nick", ""), _negated=True),
+                name="transcript_line_nick_not_empty",
+                violation_error_message="A transcript line needs the nick who said it.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='transcriptline',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['message', 'action'])), name='transcript_line_kind_valid'),
+            model_name="transcriptline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["message", "action"])),
+                name="transcript_line_kind_valid",
+            ),
         ),
+        migrations.RunPython(create_triggers, drop_triggers),
     ]

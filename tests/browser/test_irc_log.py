@@ -24,7 +24,7 @@ LOG = """\
 19:01:30 <sdague> #info the <grenade> job & the cells job both pass
 19:02:00 <dansmith> #topic neutron
 19:02:10 <dansmith> #startvote Should devstack default to Neutron? Yes, No
-19:02:11 <openstack> Begin voting on: Should devstack default to Neutron? Valid vote options are Yes, No.
+19:02:11 <openstack> Begin voting on: Should devstack default to Neutron? Options are Yes, No.
 19:02:20 <sdague> #vote Yes
 19:02:25 <mriedem> #vote yes
 19:02:30 <alaski> #vote No
