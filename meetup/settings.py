@@ -263,6 +263,9 @@ else:
 #: cache that every app server shares (Redis) can (meetup.pagecache.models.ContentVersion).
 CONTENT_VERSION_IN_CACHE = bool(os.environ.get("REDIS_URL"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+#: The nicks whose lines in a pasted IRC log are a bot's replies, not the meeting's
+#: (comma-separated); empty: MeetBot's usual nicks (priorities.interchange.irc_logs).
+IRC_BOT_NICKS = env_list("IRC_BOT_NICKS")
 #: Paths the page cache never reads or writes: the health check must report a cache outage,
 #: not fail on it.
 PAGE_CACHE_EXEMPT_PATHS = [f"/{HEALTH_CHECK_PATH}"]

@@ -119,3 +119,10 @@ class Delivery(models.TextChoices):
 
     IN_PERSON = "in-person", "In person"
     IN_WRITING = "in-writing", "In writing"
+
+
+class LineKind(models.TextChoices):
+    """What a line of an IRC meeting's transcript is: something said, or a ``/me`` action."""
+
+    MESSAGE = "message", "Message"
+    ACTION = "action", "Action (/me)"

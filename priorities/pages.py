@@ -8,11 +8,20 @@ before (``StatusChange``): the previous day it was reported, or the previous mee
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from .enums import STATUS_PROGRESS, Status, trend_between
-from .models import Cycle, CyclePriority, Day, PriorityArea, StatusUpdate, outcome_prefetches
+from .interchange.irc_nicks import display_nick, nick_key
+from .models import (
+    Cycle,
+    CyclePriority,
+    Day,
+    PriorityArea,
+    StatusUpdate,
+    TranscriptLine,
+    outcome_prefetches,
+)
 
 
 @dataclass(frozen=True)
@@ -152,7 +161,7 @@ def cycle_leads(cycle_id):
     return leads
 
 
-def day_contents(day):
+def day_contents(day, *, transcripts=False):
     """What the day page and the report show: its sessions with their outcomes, and every
     priority area of the meetup's cycle (in the cycle's order), then any other area of the
     team reported that day, with its updates in order.
@@ -161,13 +170,23 @@ def day_contents(day):
     day (at an earlier day or meetup of the same team: areas are the team's own), and whether
     any of its leads this cycle attended.
 
-    Nine queries however large the day. Each session and area is loaded once and shared by
-    its updates, rather than copied into every update by ``select_related``.
+    With ``transcripts`` (the day page), each session also has its IRC transcript, in order,
+    and its ``speakers`` (``speakers_of``); the reports leave the transcripts out.
+
+    Nine queries however large the day, ten with the transcripts. Each session and area is
+    loaded once and shared by its updates, rather than copied into every update by
+    ``select_related``.
     """
     meetup = day.meetup
-    sessions = list(day.sessions.prefetch_related(*outcome_prefetches()))
+    prefetches = outcome_prefetches()
+    if transcripts:
+        prefetches.append(Prefetch("transcript", queryset=TranscriptLine.objects.for_page()))
+    sessions = list(day.sessions.prefetch_related(*prefetches))
+    for session in sessions:
+        session.speakers = speakers_of(session.transcript.all()) if transcripts else []
     sessions_by_id = {session.pk: session for session in sessions}
-    updates = list(StatusUpdate.objects.filter(session__day=day).in_day_order())
+    updates = StatusUpdate.objects.filter(session__day=day).select_related("transcript_line")
+    updates = list(updates.in_day_order())
     areas = listed_areas(meetup, {update.priority_area_id for update in updates})
     reports = {area.pk: AreaReport(area) for area in areas}
     leads = cycle_leads(meetup.cycle_id)
@@ -197,6 +216,27 @@ def day_contents(day):
             attendee_names and report.leads and not attendee_names & set(report.leads)
         )
     return DayContents(sessions=sessions, area_reports=list(reports.values()), attendees=attendees)
+
+
+@dataclass
+class SessionSpeaker:
+    """Someone who spoke in a session's IRC meeting: as whom, and how many lines."""
+
+    nick: str
+    person: object  # Person or None
+    lines: int = 0
+
+
+def speakers_of(lines):
+    """[SessionSpeaker]: who said ``lines`` (transcript lines, with their person), most lines
+    first; one entry a person, or a nick (``alice`` and ``alice_`` are one) when no person
+    has it."""
+    speakers = {}
+    for line in lines:
+        key = ("person", line.person_id) if line.person_id else ("nick", nick_key(line.nick))
+        speaker = speakers.setdefault(key, SessionSpeaker(display_nick(line.nick), line.person))
+        speaker.lines += 1
+    return sorted(speakers.values(), key=lambda speaker: (-speaker.lines, speaker.nick.lower()))
 
 
 def scoreboard(meetup, days):

@@ -33,6 +33,8 @@ EDITORS = {
     "risk": ["add", "change", "delete", "view"],
     "person": ["add", "change", "view"],
     "attendance": ["view"],
+    # An IRC log's lines, imported with its quick notes; never edited afterwards.
+    "transcriptline": ["add", "view"],
     # Their own API tokens only (the admin lists no one else's); revoking is a change.
     "apitoken": ["add", "change", "view"],
     "historicalday": HISTORY,

@@ -109,7 +109,7 @@ class DayDetailView(LivePageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         day = self.object
         numbers = list(day.meetup.days.values_list("number", flat=True))
-        contents = day_contents(day)
+        contents = day_contents(day, transcripts=True)
         context.update(
             meetup=day.meetup,
             area_reports=contents.area_reports,

@@ -19,13 +19,9 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
 from ..interchange.importing import ImportResult, PreviewOutdated, changes_digest
-from ..interchange.notes_commands import (
-    CHEAT_SHEET,
-    MAX_NOTES_BYTES,
-    NotesError,
-    notes_size_problem,
-)
-from ..interchange.quick_notes import count_changes, import_notes
+from ..interchange.irc_logs import MAX_LOG_BYTES
+from ..interchange.notes_commands import CHEAT_SHEET, NotesError
+from ..interchange.quick_notes import count_changes, import_meeting
 from ..interchange.report_export import day_report, report_filename, reports_zip
 from ..interchange.report_import import import_report
 from ..interchange.report_parser import (
@@ -89,6 +85,15 @@ class ReportImportForm(forms.Form):
         return meetup.slug if meetup else None
 
 
+LOG_HELP = (
+    "Type the notes, or paste a meeting's IRC log as your client or the archive shows it "
+    "(MeetBot's own, ISO-stamped, [HH:MM] bracketed, irssi, WeeChat, or a web page's "
+    "HH:MM nick: text), from #startmeeting to #endmeeting. The log's times, transcript and "
+    "speakers are kept; pasting it again adds only what is new. At most "
+    f"{MAX_LOG_BYTES // 1000:,} KB."
+)
+
+
 class NotesImportForm(forms.Form):
     """Quick notes for a day, MeetBot style; the text travels with the confirmation."""
 
@@ -109,9 +114,15 @@ class NotesImportForm(forms.Form):
         'or "Quick notes".',
     )
     notes = forms.CharField(
+        label="Notes or IRC log",
         strip=False,
-        max_length=MAX_NOTES_BYTES,
         widget=forms.Textarea(attrs={"rows": 20, "cols": 100, "class": "vLargeTextField"}),
+    )
+    attendance = forms.BooleanField(
+        required=False,
+        label="Record who was there",
+        help_text="An IRC log: tick the people it shows present (by their IRC nick) as "
+        "attending the day. Organisers record attendance.",
     )
 
     def __init__(self, *args, day=None, team_ids=None, **kwargs):
@@ -130,7 +141,7 @@ class NotesImportForm(forms.Form):
         )
         if day is not None:
             self.fields["session"].label_from_instance = lambda session: session.title
-        self.fields["notes"].help_text = CHEAT_SHEET
+        self.fields["notes"].help_text = f"{LOG_HELP}\n\n{CHEAT_SHEET}"
 
     def clean(self):
         cleaned = super().clean()
@@ -143,10 +154,20 @@ class NotesImportForm(forms.Form):
         return cleaned
 
     def clean_notes(self):
+        """A text too large for a log is refused here; notes' own limit, once the text is
+        known to be notes, by the import."""
         notes = self.cleaned_data["notes"]
-        if problem := notes_size_problem(len(notes.encode("utf-8", "surrogatepass"))):
-            raise forms.ValidationError(problem)
+        if (size := len(notes.encode("utf-8", "surrogatepass"))) > MAX_LOG_BYTES:
+            raise forms.ValidationError(
+                f"The text is larger than {MAX_LOG_BYTES // 1000:,} KB ({size // 1000:,} KB): "
+                "paste the meeting's own lines, from #startmeeting to #endmeeting."
+            )
         return notes
+
+    def attendance_changed(self, post):
+        """Whether the box was ticked or unticked since the preview shown (then that preview
+        is not what a confirmation would do)."""
+        return self.cleaned_data["attendance"] != (post.get("previewed_attendance") == "1")
 
 
 @dataclass
@@ -162,12 +183,13 @@ class Preview:
     outdated: bool = False
 
 
-def preview_then_confirm(request, form, run):
+def preview_then_confirm(request, form, run, *, confirmed=True):
     """The admin's preview-then-confirm flow, shared by the report import and quick notes.
 
     ``run(dry_run=..., expected_digest=...)`` does the import and returns an ``ImportResult``.
     Every change is checked against the editor's permissions first. Returns ``(preview, None)``
-    to show, or ``(None, result)`` once the confirmed changes are made: a confirmation counts
+    to show, or ``(None, result)`` once the confirmed changes are made (``confirmed=False``:
+    the editor changed an option since the preview, which is shown again): a confirmation counts
     only for the very changes its preview listed (its digest), so an edit of the day made in
     between is never undone unseen.
     """
@@ -180,7 +202,7 @@ def preview_then_confirm(request, form, run):
         form.add_error(None, "You may not: " + "; ".join(denied) + ".")
         return None, None
     preview = Preview(result, changes_digest(result.changes))
-    if "confirm" not in request.POST:
+    if "confirm" not in request.POST or not confirmed:
         return preview, None
     # A confirmation that names no preview (a script's) is taken as it stands.
     expected = request.POST.get("preview") or preview.digest
@@ -195,6 +217,13 @@ def preview_then_confirm(request, form, run):
         # A row was saved between this request's preview and its write: preview again.
         result = run(dry_run=True)
         return Preview(result, changes_digest(result.changes), True), None
+
+
+def _log_sections(preview):
+    """An IRC log's preview, topic by topic (``LogImport.sections``); [] for notes."""
+    if preview is None or preview.result.log is None:
+        return []
+    return preview.result.log.sections(preview.result.changes)
 
 
 class DayToolsMixin:
@@ -262,13 +291,16 @@ class DayToolsMixin:
                 "session_title": form.cleaned_data["session_title"] or None,
                 "into": form.cleaned_data["session"],
                 "user": request.user,
+                "attendance": form.cleaned_data["attendance"],
             }
 
             def run(day=day, **options):
-                return ImportResult(day, import_notes(day, **arguments, **options))
+                return import_meeting(day, **arguments, **options)
 
             try:
-                preview, done = preview_then_confirm(request, form, run)
+                preview, done = preview_then_confirm(
+                    request, form, run, confirmed=not form.attendance_changed(request.POST)
+                )
             except NotesError as error:
                 errors = error.errors
             else:
@@ -285,6 +317,7 @@ class DayToolsMixin:
             "day": day,
             "form": form,
             "preview": preview,
+            "sections": _log_sections(preview),
             "errors": errors,
         }
         return TemplateResponse(request, "admin/priorities/day/notes.html", context)

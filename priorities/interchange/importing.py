@@ -75,6 +75,8 @@ class Change:
     line: int | None = None
     #: The text it writes that the label cannot hold (an update's body), for the preview.
     detail: str = ""
+    #: How many rows it makes at once (an IRC log's transcript lines).
+    count: int = 1
 
     def __str__(self):
         verb = {"add": "create", "change": "update", "delete": "delete"}[self.action]
@@ -86,10 +88,11 @@ class Change:
         return f"{self.model._meta.app_label}.{self.action}_{self.model._meta.model_name}"
 
     @classmethod
-    def of(cls, action, obj, label, fields=(), line=None, detail=""):
-        """The change of ``obj``, recording the version it had (none for a new row)."""
+    def of(cls, action, obj, label, fields=(), line=None, detail="", model=None, count=1):
+        """The change of ``obj`` (a row of ``model``, by default its class, or ``count`` rows),
+        recording the version it had (none for a new row)."""
         row = () if action == "add" else (obj.pk, getattr(obj, "version", None))
-        return cls(action, type(obj), label, tuple(fields), row, line, detail)
+        return cls(action, model or type(obj), label, tuple(fields), row, line, detail, count)
 
 
 @dataclass
@@ -97,6 +100,8 @@ class ImportResult:
     day: object
     changes: list = field(default_factory=list)
     dry_run: bool = False
+    #: Quick notes from an IRC log: the ``irc_import.LogImport`` (speakers, lines left out).
+    log: object = None
 
 
 class PreviewOutdated(Exception):

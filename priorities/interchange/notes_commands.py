@@ -64,7 +64,9 @@ CHEAT_SHEET = "\n".join(
 )
 
 _COMMAND = re.compile(r"#([A-Za-z][^\s:]*):?(.*)", re.DOTALL)
-_HEADLINE_SEPARATOR = re.compile(r"^\s*[:\-\u2013\u2014|]?\s*")
+#: What may part a status from its headline: a colon or bar, or a dash followed by a space
+#: (the "-" of "#status started -1" is the headline's).
+_HEADLINE_SEPARATOR = re.compile(r"^\s*(?:[:|]|[\-\u2013\u2014](?=\s|$))?\s*")
 
 _validate_url = URLValidator(schemes=["http", "https"])
 
@@ -146,7 +148,7 @@ def _parse_line(number, line):
     if not rest:
         return LineError(number, f"#{name} needs a text: {COMMANDS[name]}")
     if name == "status":
-        return _parse_status(number, rest)
+        return parse_status(number, rest)
     if name == "link":
         return _parse_link(number, rest)
     if name == "action":
@@ -162,7 +164,7 @@ _STATUS_NAMES = sorted(
 )
 
 
-def _parse_status(number, rest):
+def parse_status(number, rest):
     for name, status in _STATUS_NAMES:
         after = rest[len(name) : len(name) + 1]
         if rest[: len(name)].lower() == name and not (after.isalnum() or after in ("-", "_")):

@@ -27,6 +27,12 @@ CLOSE_MATCH_CANDIDATES = 16
 #: meeting have a few dozen topics; past this many, a topic naming no area is taken as a
 #: general topic without the hint.
 CLOSE_MATCH_LOOKUPS = 200
+#: A topic this long at least may name an area by the start of its name or slug, or by one of
+#: its words ("cells" finds "Cells v2"); a shorter one must be the whole name.
+PARTIAL_MATCH_MIN_LENGTH = 3
+#: How many areas an ambiguous topic's error names.
+PARTIAL_MATCH_NAMED = 8
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -86,7 +92,7 @@ class _Planner:
         for area in areas:
             self.by_name[area.name.lower()] = area
             self.by_name[area.slug.lower()] = area
-            short = _TRAILING_PARENTHETICAL.sub("", area.name).lower()
+            short = _short_name(area)
             self.stripped.setdefault(short, []).append(area)
         self.names = {area.name.lower(): area.name for area in areas}
         self.names.update({area.slug.lower(): area.name for area in areas})
@@ -97,6 +103,18 @@ class _Planner:
             by_letter.setdefault(name[:1], []).append(name)
         self.by_letter = {letter: _ByLength(names) for letter, names in by_letter.items()}
         self.lookups_left = CLOSE_MATCH_LOOKUPS
+        # Partial names: every name, slug and short name sorted (a prefix is a range of
+        # them, found by bisection), and every word of a name (a dictionary).
+        self.by_key = {}
+        for area in areas:
+            for key in (area.name.lower(), area.slug.lower(), _short_name(area)):
+                self.by_key.setdefault(key, {})[area.pk] = area
+        self.sorted_keys = sorted(self.by_key)
+        self.by_word = {}
+        for area in areas:
+            for word in _WORD.findall(area.name.lower()):
+                if len(word) >= PARTIAL_MATCH_MIN_LENGTH:
+                    self.by_word.setdefault(word, {})[area.pk] = area
 
     def plan(self, parsed):
         self.result = NotesPlan()
@@ -126,6 +144,16 @@ class _Planner:
         if len(found) > 1:
             names = " or ".join(f'"{area.name}"' for area in found)
             return None, f'"{text}" could be any of {names}: use the full name'
+        if len(key) >= PARTIAL_MATCH_MIN_LENGTH:
+            found = self.partial_matches(key)
+            if len(found) == 1:
+                return found[0], None
+            if len(found) > 1:
+                names = ", ".join(f'"{area.name}"' for area in found[:PARTIAL_MATCH_NAMED])
+                more = len(found) - PARTIAL_MATCH_NAMED
+                if more > 0:
+                    names += f" and {more} more"
+                return None, f'"{text}" could be any of {names}: use more of the name'
         if self.lookups_left <= 0:
             return None, None
         self.lookups_left -= 1
@@ -133,6 +161,17 @@ class _Planner:
         if close:
             return None, f'unknown priority area "{text}" (did you mean "{self.names[close[0]]}"?)'
         return None, None
+
+    def partial_matches(self, key):
+        """The areas whose name or slug starts with ``key`` or has it as a word, by name;
+        at most one more than the error names: found in time logarithmic in the areas."""
+        found = dict(self.by_word.get(key, {}))
+        at = bisect.bisect_left(self.sorted_keys, key)
+        keys = self.sorted_keys
+        while at < len(keys) and keys[at].startswith(key) and len(found) <= PARTIAL_MATCH_NAMED:
+            found.update(self.by_key[keys[at]])
+            at += 1
+        return sorted(found.values(), key=lambda area: area.name.lower())
 
     def candidates(self, key):
         """The names worth comparing with ``key``: a bounded number, see above."""
@@ -258,6 +297,11 @@ class _Planner:
             update.delivery = Delivery.IN_WRITING
             update.reported_by = topic.in_writing.text
         self.result.updates.append(update)
+
+
+def _short_name(area):
+    """The area's name without a trailing parenthetical: "API v2.1" for "API v2.1 (...)"."""
+    return _TRAILING_PARENTHETICAL.sub("", area.name).lower()
 
 
 class _ByLength:

@@ -7,7 +7,11 @@ of its sessions, in one transaction. Every problem is reported with its (1-based
 them at once, and with any problem nothing is written. A dry run does the same work and rolls
 it back, so it also catches what the database refuses.
 
-Work is bounded: notes larger than ``MAX_NOTES_BYTES`` are refused before they are read.
+A pasted IRC meeting log (``irc_import``) goes the same way: its items become the same
+commands, and it also gives the session its times and transcript.
+
+Work is bounded: a text larger than ``irc_logs.MAX_LOG_BYTES`` is refused before it is read,
+and hand-typed notes larger than ``MAX_NOTES_BYTES``.
 """
 
 from collections import Counter
@@ -17,16 +21,30 @@ from django.db.models import Max, Q
 from django.utils.text import Truncator
 
 from ..enums import Delivery, SessionKind
-from ..models import ActionItem, Person, PriorityArea, Session, StatusUpdate
+from ..models import (
+    ActionItem,
+    Attendance,
+    Person,
+    PriorityArea,
+    Session,
+    StatusUpdate,
+    TranscriptLine,
+)
 from ..models.locking import lock_day
 from .importing import Change, ImportResult, apply, row_problem, save_row
+from .irc_import import LogImport, TranscriptBatch, read_pasted
 from .notes_commands import DEFAULT_TITLE, LineError, NotesError, notes_size_problem, parse_notes
 from .notes_plan import plan_notes
 
-__all__ = ["count_changes", "import_notes", "plan_notes"]
+__all__ = ["count_changes", "import_meeting", "import_notes", "plan_notes"]
 
 
-def import_notes(
+def import_notes(day, text, **options):
+    """The list of ``Change`` that ``import_meeting`` makes (its options are this one's)."""
+    return import_meeting(day, text, **options).changes
+
+
+def import_meeting(
     day,
     text,
     *,
@@ -35,23 +53,45 @@ def import_notes(
     user=None,
     dry_run=False,
     expected_digest=None,
+    attendance=False,
 ):
     """Create a session of ``day`` with what ``text`` holds, in one transaction; or, given
     ``into`` (one of the day's sessions), add it to that session (``_Appending``).
 
-    Returns the list of ``Change`` made, in the notes' line order (with ``dry_run``, rolled
-    back; with ``expected_digest``, see ``importing.apply``). Raises ``NotesError`` with every
-    problem found; then nothing is written.
+    ``text`` is hand-typed notes or an IRC meeting log (``irc_import``): a log also gives the
+    session its times and transcript, links each record to its line, goes into the session that
+    already holds it when one does, and, with ``attendance``, ticks the people it shows present
+    on the day.
+
+    Returns the ``ImportResult``: its ``changes`` in the text's line order (with ``dry_run``,
+    rolled back; with ``expected_digest``, see ``importing.apply``), and its ``log``. Raises
+    ``NotesError`` with every problem found; then nothing is written.
     """
-    if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
-        raise NotesError([LineError(None, problem)])
+    meeting, errors = read_pasted(text)
+    if errors:
+        raise NotesError(errors)
+    log = None
+    if meeting is None:
+        if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
+            raise NotesError([LineError(None, problem)])
+        parsed = parse_notes(text)
+    else:
+        log = LogImport(meeting)
+        into = into or log.imported_into(day)
+        if into is not None:
+            log.transcript(into, appending=True)
+        parsed = log.commands(appending=into is not None)
     # A "#topic Bugs" finds the meetup's team's Bugs, never another team's.
-    plan = plan_notes(parse_notes(text), PriorityArea.objects.filter(team=day.meetup.team_id))
+    plan = plan_notes(parsed, PriorityArea.objects.filter(team=day.meetup.team_id))
     if into is not None:
         target = _Appending(day, plan, into)
     else:
         target = _NewSession(day, plan, session_title)
+    if log is not None:
+        target.set_times(meeting.start_time, meeting.end_time)
     rows = [*target.session_rows()]
+    if log is not None:
+        rows += _transcript_rows(log, target.session, appending=into is not None)
     children = []
     for update in plan.updates:
         children.append(target.update_row(update, user))
@@ -60,10 +100,21 @@ def import_notes(
     for outcome in plan.outcomes:
         positions[outcome.model] += 1
         children.append(_outcome_row(target.session, outcome, positions[outcome.model], owners))
+    if log is not None:
+        for row in children:
+            if (line := log.line_of(row.line)) is not None:
+                row.obj.transcript_line = line
+                if row.action == "change":
+                    row.fields = [*row.fields, "transcript_line"]
     # Listed, and so previewed, in the order of the lines they come from.
     rows += sorted(children, key=lambda row: row.line)
+    if log is not None and attendance:
+        rows += [
+            _Row(mark, None, mark.label, action=mark.action, model=Attendance)
+            for mark in log.attendance_marks(day)
+        ]
 
-    errors = [*plan.errors, *target.errors]
+    errors = [*plan.errors, *target.errors, *(log.line_problems() if log else [])]
     errors += [
         LineError(row.line, f"{row.label}: {problem}")
         for row in rows
@@ -78,13 +129,44 @@ def import_notes(
         changes = []
         for row in rows:
             # Made first: a row changed counts with the version it was read with.
-            change = Change.of(row.action, row.obj, row.label, row.fields, row.line, row.detail)
+            change = Change.of(
+                row.action,
+                row.obj,
+                row.label,
+                row.fields,
+                row.line,
+                row.detail,
+                model=row.model,
+                count=row.count,
+            )
             if refused := save_row(row.obj):
                 raise NotesError([LineError(row.line, f"{row.label}: {refused}")])
             changes.append(change)
-        return ImportResult(day, changes)
+        return ImportResult(day, changes, log=log)
 
-    return apply(work, dry_run=dry_run, expected_digest=expected_digest).changes
+    return apply(work, dry_run=dry_run, expected_digest=expected_digest)
+
+
+def _transcript_rows(log, session, *, appending):
+    """The row that saves the log's new lines (none when the session holds them all)."""
+    lines = log.new_lines.values() if appending else log.transcript(session, appending=False)
+    lines = list(lines)
+    for line in lines:
+        line.session = session  # the session this import saves (appending: read again)
+    if not lines:
+        return []
+    meeting = log.meeting
+    span = " to ".join(
+        f"{time:%H:%M:%S}" for time in (meeting.start_time, meeting.end_time) if time
+    )
+    label = f"transcript: {_count(len(lines), 'line')} of the {meeting.format} log, {span}"
+    if log.already:
+        label += f" ({_count(len(log.already), 'line')} already in the session)"
+    return [_Row(TranscriptBatch(lines), None, label, model=TranscriptLine, count=len(lines))]
+
+
+def _count(number, noun):
+    return f"{number:,} {noun}{'s' if number != 1 else ''}"
 
 
 @dataclass
@@ -97,6 +179,8 @@ class _Row:
     action: str = "add"
     fields: tuple = ()
     detail: str = ""  # the text it writes, shown under the label
+    model: type | None = None  # what it is a row of, when ``obj`` is not a model's row
+    count: int = 1  # how many rows it makes
 
 
 class _NewSession:
@@ -129,6 +213,9 @@ class _NewSession:
             "notes, or add them to that session",
         )
 
+    def set_times(self, start, end):
+        self.session.start_time, self.session.end_time = start, end
+
     def session_rows(self):
         yield _Row(self.session, self.title_line, self.label, detail=self.session.notes)
 
@@ -157,6 +244,7 @@ class _Appending:
 
     def __init__(self, day, plan, into):
         self.day, self.plan, self.errors = day, plan, []
+        self.time_fields = []
         # Read again, never the caller's object: a preview's dry run must leave it as it was.
         self.session = day.sessions.filter(pk=into.pk).first()
         if self.session is None:
@@ -175,13 +263,29 @@ class _Appending:
                 )
             )
 
-    def session_rows(self):
-        if not self.plan.notes:
-            return
+    def set_times(self, start, end):
+        """A log's times: the session's start when it has none, its end when later."""
         session = self.session
-        session.notes = _after(session.notes, self.plan.notes)
-        label = f'session "{session.title}": {_points(self.plan.notes)} added to its notes'
-        yield _Row(session, None, label, action="change", fields=("notes",), detail=self.plan.notes)
+        if start is not None and session.start_time is None:
+            session.start_time = start
+            self.time_fields.append("start_time")
+        if end is not None and (session.end_time is None or session.end_time < end):
+            session.end_time = end
+            self.time_fields.append("end_time")
+
+    def session_rows(self):
+        session, said = self.session, []
+        fields = list(self.time_fields)
+        if self.plan.notes:
+            session.notes = _after(session.notes, self.plan.notes)
+            said.append(f"{_points(self.plan.notes)} added to its notes")
+            fields.insert(0, "notes")
+        if self.time_fields:
+            said.append(f"its {' and '.join(self.time_fields)} from the log")
+        if not fields:
+            return
+        label = f'session "{session.title}": {", ".join(said)}'
+        yield _Row(session, None, label, action="change", fields=fields, detail=self.plan.notes)
 
     def update_row(self, planned, user):
         row = self.updates.get(planned.area.pk)
@@ -276,17 +380,20 @@ def _owner_names(nicks):
 def count_changes(changes):
     """'1 session, 2 status updates and 1 decision': what ``changes`` create, by kind, then
     what they change ('...; 1 status update changed')."""
-    added = _counted(change.model for change in changes if change.action == "add")
-    changed = _counted(change.model for change in changes if change.action == "change")
+    added = _counted(change for change in changes if change.action == "add")
+    changed = _counted(change for change in changes if change.action == "change")
     if not changed:
         return added or "nothing"
     return f"{added}; {changed} changed" if added else f"{changed} changed"
 
 
-def _counted(models):
+def _counted(changes):
+    counts = Counter()
+    for change in changes:
+        counts[change.model] += change.count
     parts = [
-        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
-        for model, count in Counter(models).items()
+        f"{count:,} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in counts.items()
     ]
     if len(parts) > 1:
         return f"{', '.join(parts[:-1])} and {parts[-1]}"

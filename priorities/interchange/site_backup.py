@@ -46,6 +46,7 @@ from ..models import (
     Session,
     StatusUpdate,
     Team,
+    TranscriptLine,
 )
 from ..models.markup import rebuild_markup
 from .report_export import day_report
@@ -82,6 +83,7 @@ def backed_up_models():
         Attendance,
         Day,
         Session,
+        TranscriptLine,
         StatusUpdate,
         Decision,
         ActionItem,

@@ -6,6 +6,7 @@
 - ``outcomes``: what a session produced (decisions, action items, risks);
 - ``teams``: teams, their cycles and each cycle's priority list (with its leads);
 - ``people``: who leads areas and who attended which day;
+- ``transcripts``: the lines of a session held on IRC, as its log shows them;
 - ``sending``: a record of every day report mailed to a list;
 - ``tokens``: the personal API tokens bots post with;
 - ``markup``: the HTML of editors' Markdown, rendered when a row is written and stored with it;
@@ -24,6 +25,7 @@ from .people import Attendance, Person
 from .sending import ReportSending
 from .teams import SAME_TEAM_MESSAGES, Cycle, CyclePriority, Team
 from .tokens import ApiToken
+from .transcripts import TranscriptLine
 from .updates import StatusUpdate
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "Session",
     "StatusUpdate",
     "Team",
+    "TranscriptLine",
     "VersionConflict",
     "VersionedModel",
     "outcome_prefetches",
@@ -66,6 +69,7 @@ CONTENT_MODELS = (
     Risk,
     Person,
     Attendance,
+    TranscriptLine,
 )
 
 

@@ -322,6 +322,12 @@ class Session(RendersMarkdown, VersionedModel):
     kind = models.CharField(max_length=20, choices=SessionKind, default=SessionKind.DISCUSSION)
     part_of_day = models.CharField(max_length=20, choices=PartOfDay, blank=True)
     start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="When it ended (an IRC meeting's #endmeeting). A meeting may run past "
+        "midnight, so it may be earlier than the start.",
+    )
     order = models.PositiveSmallIntegerField(default=1, help_text="Position within the day.")
     facilitator = models.CharField(max_length=200, blank=True, validators=ONE_LINE)
     notes = models.TextField(

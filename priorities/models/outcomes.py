@@ -1,5 +1,6 @@
 """What a session produced: decisions, action items and risks."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
@@ -81,6 +82,14 @@ class Outcome(RendersMarkdown, VersionedModel):
     )
     text_html = RenderedMarkdownField("text")
     order = models.PositiveSmallIntegerField(default=1)
+    transcript_line = models.ForeignKey(
+        "TranscriptLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The line of the session's IRC log it was said on.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +112,7 @@ class Outcome(RendersMarkdown, VersionedModel):
     def clean(self):
         super().clean()
         check_area_of_the_meetup_team(self, "outcome_area_of_its_team")
+        check_said_in_its_session(self)
 
     def __str__(self):
         first_line = self.text.strip().splitlines()[0] if self.text.strip() else ""
@@ -173,10 +183,30 @@ class Risk(Outcome):
     anchor_prefix = "risk"
 
 
+def check_said_in_its_session(obj):
+    """An item's transcript line is one of its own session's lines."""
+    if obj.transcript_line_id is None and not type(obj).transcript_line.is_cached(obj):
+        return
+    line = obj.transcript_line
+    if line is None:
+        return
+    same = (
+        line.session is obj.session
+        if line.session_id is None
+        else (line.session_id == obj.session_id)
+    )
+    if not same:
+        raise ValidationError(
+            {"transcript_line": "The line must be one of this session's transcript."}
+        )
+
+
 def outcome_prefetches():
     """Prefetches that load a session's outcomes with their priority area, in order."""
     return [
-        Prefetch(name, queryset=model.objects.select_related("priority_area__team"))
+        Prefetch(
+            name, queryset=model.objects.select_related("priority_area__team", "transcript_line")
+        )
         for name, model in (
             ("decisions", Decision),
             ("action_items", ActionItem),

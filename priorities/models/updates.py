@@ -10,6 +10,7 @@ from ..enums import Delivery, Status
 from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel
 from .markup import RenderedMarkdownField, RendersMarkdown
+from .outcomes import check_said_in_its_session
 from .teams import check_area_of_the_meetup_team, team_object_q
 
 
@@ -123,6 +124,14 @@ class StatusUpdate(RendersMarkdown, VersionedModel):
         related_name="status_updates_saved",
         help_text="The editor who last saved this update.",
     )
+    transcript_line = models.ForeignKey(
+        "TranscriptLine",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The line of the session's IRC log the status was given on.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Copies of the session's day date and position, so that an area's timeline is read
@@ -169,6 +178,7 @@ class StatusUpdate(RendersMarkdown, VersionedModel):
     def clean(self):
         super().clean()
         check_area_of_the_meetup_team(self, "update_area_of_its_team")
+        check_said_in_its_session(self)
 
     def __str__(self):
         return f"{self.priority_area}: {self.get_status_display()}"

@@ -5,7 +5,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ..enums import Status, Trend
+from ..enums import LineKind, Status, Trend
 
 register = template.Library()
 
@@ -60,3 +60,25 @@ TREND_RULE = (
     ". A move into slow progress, blocked or deferred is never an improvement: into them is a "
     "slip, and from one to a milder one is unchanged, still at risk"
 )
+
+
+@register.simple_tag
+def transcript_lines(lines):
+    """A session's transcript lines as ``<li>`` items, each escaped (what people typed in a
+    channel is text, not Markdown) and with its anchor. Built here rather than by a template
+    loop: a long meeting has thousands of lines, and a loop's lookups cost ten times more."""
+    return format_html_join(
+        "\n",
+        '<li id="{0}"><a class="transcript-time" href="#{0}"><time>{1}</time></a> '
+        '<span class="transcript-nick">{2}<bdi>{3}</bdi>{4}</span> '
+        '<span class="transcript-text">{5}</span></li>',
+        (
+            (
+                line.anchor,
+                f"{line.time:%H:%M:%S}",
+                *(("* ", line.nick, "") if line.kind == LineKind.ACTION else ("<", line.nick, ">")),
+                line.text,
+            )
+            for line in lines
+        ),
+    )

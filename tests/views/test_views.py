@@ -58,14 +58,15 @@ def test_page_query_count_does_not_grow_with_the_day(client, page):
     ("page", "queries"),
     # home and priority: +1 for the meetup choices of their filter form, home +1 for its team
     # and cycle choices. meetup: +1 for the areas' statuses at the previous meetup; day and
-    # report: +3 for the areas' previous updates, their leads and the day's attendance;
+    # report: +3 for the areas' previous updates, their leads and the day's attendance; day
+    # +1 for the sessions' IRC transcripts (one prefetch, with each line's person);
     # priority: +1 for the area's leads in the chart's cycle, +1 for the chart (the cycle's
     # days, each with the area's status). team: the team, its cycles, their lists, the lists'
     # leads, its meetups, the current list's latest updates.
     [
         ("home", 4),
         ("meetup", 6),
-        ("day", 12),
+        ("day", 13),
         ("report", 11),
         ("priorities", 3),
         ("priority", 7),

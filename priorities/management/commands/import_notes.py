@@ -4,8 +4,9 @@ from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
-from priorities.interchange.notes_commands import CHEAT_SHEET, NotesError
-from priorities.interchange.quick_notes import count_changes, import_notes
+from priorities.interchange.irc_logs import MAX_LOG_BYTES, read_log
+from priorities.interchange.notes_commands import CHEAT_SHEET, LineError, NotesError
+from priorities.interchange.quick_notes import count_changes, import_meeting
 from priorities.models import Day, Meetup
 from priorities.models.locking import VersionConflict
 
@@ -14,7 +15,11 @@ class Command(BaseCommand):
     help = (
         "Add quick notes, MeetBot style (#topic, #status, #info, #agreed, #action, #risk...), "
         "to a meetup day as a new session, or (--append) to one of its sessions. The whole "
-        "import is one transaction: notes with an error change nothing.\n\n" + CHEAT_SHEET
+        "import is one transaction: notes with an error change nothing.\n\n"
+        "The file may also be an IRC meeting log (MeetBot's own, ISO-stamped, [HH:MM] "
+        "bracketed, irssi, WeeChat or a web archive's HH:MM nick: text), from #startmeeting to "
+        "#endmeeting: it also gives the session its times and transcript. Importing a log "
+        "again adds only what is new.\n\n" + CHEAT_SHEET
     )
     stealth_options = ("stdin",)
 
@@ -41,16 +46,27 @@ class Command(BaseCommand):
             "get the points after theirs, an area it has an update of gets that update changed",
         )
         parser.add_argument(
+            "--attendance",
+            action="store_true",
+            help="an IRC log: tick the people it shows present (matched by IRC nick) as "
+            "attending the day",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="print what would be created and write nothing"
         )
 
-    def handle(self, *args, file, day, session, append, dry_run, **options):
+    def handle(self, *args, file, day, session, append, dry_run, attendance, **options):
         day = self.find_day(day)
         into = self.find_session(day, session) if append else None
         text = self.read(file, options.get("stdin"))
         try:
-            changes = import_notes(
-                day, text, session_title=None if append else session, into=into, dry_run=dry_run
+            result = import_meeting(
+                day,
+                text,
+                session_title=None if append else session,
+                into=into,
+                dry_run=dry_run,
+                attendance=attendance,
             )
         except VersionConflict as conflict:
             raise CommandError(
@@ -63,15 +79,52 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{name}: {len(error.errors)} problem(s), nothing was written:\n{problems}"
             ) from None
-        for change in changes:
-            self.stdout.write(f"  line {change.line}: {change}" if change.line else f"  {change}")
-            for text in change.detail.splitlines():
-                self.stdout.write(f"      {text}")
+        changes, log = result.changes, result.log
+        if log is None:
+            self.write_changes([(None, change) for change in changes])
+        else:
+            self.write_log(log, changes)
         verb = "Would create" if dry_run else "Created"
+        if log is not None and log.into_existing is not None:
+            into = log.into_existing
         if into is not None:
             verb = "Would add" if dry_run else "Added"
         where = f'session "{into.title}" of {day}' if into is not None else str(day)
         self.stdout.write(self.style.SUCCESS(f"{verb} {count_changes(changes)} in {where}."))
+
+    def write_changes(self, entries, indent="  "):
+        for time, change in entries:
+            where = f"line {change.line}" if change.line else ""
+            if time is not None:
+                where += f" ({time:%H:%M:%S})"
+            self.stdout.write(f"{indent}{where}: {change}" if where else f"{indent}{change}")
+            for text in change.detail.splitlines():
+                self.stdout.write(f"{indent}    {text}")
+
+    def write_log(self, log, changes):
+        """The preview of a log: its changes topic by topic, who was there, what was left out."""
+        meeting = log.meeting
+        self.stdout.write(f'An IRC meeting log ({meeting.format}), "{meeting.title or "untitled"}"')
+        if log.into_existing is not None:
+            self.stdout.write(
+                f'  already imported into the session "{log.into_existing.title}": only what '
+                "is new is added"
+            )
+        for section in log.sections(changes):
+            when = f" ({section.time:%H:%M:%S})" if section.time else ""
+            self.stdout.write(f"{section.title}{when}:")
+            self.write_changes(section.entries, indent="    ")
+            if not section.entries:
+                self.stdout.write("    no records (its points, if any, are in the session's notes)")
+        present = ", ".join(str(speaker) for speaker in log.present) or "nobody"
+        self.stdout.write(f"People present: {present}")
+        if log.unmatched:
+            self.stdout.write(
+                f"  no person has the IRC nick of {', '.join(log.unmatched)}: their lines are "
+                "kept, but they count for no one's attendance"
+            )
+        left_out = "; ".join(f"{count:,} {what}" for what, count in log.left_out)
+        self.stdout.write(f"Left out: {left_out or 'nothing'}")
 
     def find_session(self, day, title):
         """The day's session that ``--append`` adds to, by its title (any case)."""
@@ -101,17 +154,27 @@ class Command(BaseCommand):
         return day
 
     def read(self, file, stdin):
+        name = "stdin" if file == "-" else file
         try:
             if file != "-":
-                with open(file, encoding="utf-8-sig") as notes:
-                    return notes.read()
-            stream = stdin or sys.stdin
-            if hasattr(stream, "buffer"):
-                return stream.buffer.read().decode("utf-8-sig")
-            return stream.read()
-        except (OSError, UnicodeDecodeError) as error:
-            name = "stdin" if file == "-" else file
+                with open(file, "rb") as notes:
+                    data = notes.read(MAX_LOG_BYTES + 1)
+            else:
+                stream = stdin or sys.stdin
+                if not hasattr(stream, "buffer"):
+                    return stream.read()
+                data = stream.buffer.read(MAX_LOG_BYTES + 1)
+        except OSError as error:
             raise CommandError(f"Cannot read {name}: {error}") from None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # The reader names every line that is not UTF-8 (and refuses a text too large).
+            errors = read_log(data).errors
+            problems = "\n".join(f"  {LineError(line, message)}" for line, message in errors)
+            raise CommandError(
+                f"Cannot read {name}, nothing was written: it is not UTF-8 text\n{problems}"
+            ) from None
 
 
 class _HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
