@@ -250,9 +250,9 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    # Each cached page takes two entries (the page, and a marker of its address), a page at
-    # most PAGE_CACHE_MAX_PAGE_BYTES: at most 300 pages and 150 MB a process, 60 MB for the
-    # usual 200 KB day page.
+    # Each cached page takes three entries (its headers, its content, and the query parameters
+    # its address reads), a page at most PAGE_CACHE_MAX_PAGE_BYTES: at most 200 pages and
+    # 100 MB a process, 40 MB for the usual 200 KB day page.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
