@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..validators import LABEL, OUTCOME_MAX_LENGTH, markdown_validators
 from .locking import VersionedModel
 from .markup import RenderedMarkdownField, RendersMarkdown
-from .teams import check_area_of_the_meetup_team, team_object_q
+from .teams import check_area_of_the_meetup_team, filter_to_scope
 
 
 class OutcomeQuerySet(models.QuerySet):
@@ -58,15 +58,7 @@ class OutcomeQuerySet(models.QuerySet):
         """Keep the outcomes of the team with slug ``team``, of ``cycle`` ("team/slug"), of the
         meetup with slug ``meetup``, of the priority area ``area`` ("team/slug"), and/or
         whose text holds ``text`` (case-insensitively)."""
-        queryset = self
-        if team:
-            queryset = queryset.filter(session__day__meetup__team__slug=team)
-        if cycle:
-            queryset = queryset.filter(team_object_q("session__day__meetup__cycle", cycle))
-        if meetup:
-            queryset = queryset.filter(session__day__meetup__slug=meetup)
-        if area:
-            queryset = queryset.filter(team_object_q("priority_area", area))
+        queryset = filter_to_scope(self, team=team, cycle=cycle, meetup=meetup, area=area)
         if text:
             queryset = queryset.filter(text__icontains=text)
         return queryset

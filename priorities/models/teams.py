@@ -230,6 +230,21 @@ def team_object_q(lookup, value):
     return chosen & Q(**{f"{lookup}__team__slug": team}) if team else chosen
 
 
+def filter_to_scope(queryset, *, team=None, cycle=None, meetup=None, area=None):
+    """Keep the rows of ``queryset`` (updates or outcomes: a session and an area each) of the
+    team with slug ``team``, of ``cycle`` ("team/slug"), of the meetup with slug ``meetup``
+    and/or of the priority area ``area`` ("team/slug"): the filters every list page shares."""
+    if team:
+        queryset = queryset.filter(session__day__meetup__team__slug=team)
+    if cycle:
+        queryset = queryset.filter(team_object_q("session__day__meetup__cycle", cycle))
+    if meetup:
+        queryset = queryset.filter(session__day__meetup__slug=meetup)
+    if area:
+        queryset = queryset.filter(team_object_q("priority_area", area))
+    return queryset
+
+
 def check_area_of_the_meetup_team(row, rule):
     """Refuse ``row`` (an update or an outcome) tied to an area of another team than its
     session's meetup's: the form's side of the database's rule of the same name."""

@@ -11,7 +11,7 @@ from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel
 from .markup import RenderedMarkdownField, RendersMarkdown
 from .outcomes import check_said_in_its_session
-from .teams import check_area_of_the_meetup_team, team_object_q
+from .teams import check_area_of_the_meetup_team, filter_to_scope
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -69,15 +69,7 @@ class StatusUpdateQuerySet(models.QuerySet):
         """Keep the updates of the team with slug ``team``, of ``cycle`` ("team/slug"), given
         at the meetup with slug ``meetup``, of the priority area ``area`` ("team/slug"), in
         ``status``, and/or on days from ``since`` to ``until`` (dates, inclusive)."""
-        queryset = self
-        if team:
-            queryset = queryset.filter(session__day__meetup__team__slug=team)
-        if cycle:
-            queryset = queryset.filter(team_object_q("session__day__meetup__cycle", cycle))
-        if meetup:
-            queryset = queryset.filter(session__day__meetup__slug=meetup)
-        if area:
-            queryset = queryset.filter(team_object_q("priority_area", area))
+        queryset = filter_to_scope(self, team=team, cycle=cycle, meetup=meetup, area=area)
         if status:
             queryset = queryset.filter(status=status)
         if since:
