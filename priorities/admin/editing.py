@@ -15,7 +15,7 @@ from django.contrib.admin.utils import flatten, unquote
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError, router, transaction
-from django.db.models import Max, ProtectedError, RestrictedError
+from django.db.models import Max
 from django.forms.models import BaseInlineFormSet, ModelChoiceField
 from django.http import Http404
 from django.shortcuts import redirect
@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import violated_rule_message
 from ..models.locking import VersionConflict, is_transient, lock
 from .forms import ShownValuesForm, VersionedForm, editor_formfield_class
 from .hardening import (
@@ -33,6 +32,14 @@ from .hardening import (
     SafeAutocompleteSelectMultiple,
     SafeModelMultipleChoiceField,
     all_keys,
+)
+from .refusals import (
+    DELETE_REFUSALS,
+    ObjectMissing,
+    WriteFailed,
+    check_versions,
+    delete_refusal_message,
+    failure_message,
 )
 from .team_scope import TeamOfTheObjectMixin, TeamScopedMixin, in_scope
 
@@ -148,43 +155,6 @@ class VersionedInlineMixin(CarriesVersionMixin, EditorInlineMixin):
     """Inline rows of a versioned model (``VersionedModel``): each carries its version."""
 
 
-class ObjectMissing(Exception):
-    """The object a post writes to is not in the database (any more)."""
-
-
-class ChangedSinceOpened(Exception):
-    """An object to delete was saved after the confirmation page showed it."""
-
-    def __init__(self, objects):
-        super().__init__(", ".join(str(obj) for obj in objects))
-        self.objects = objects
-
-
-class WriteFailed(Exception):
-    """A write lost its race every time it was tried: ``error`` is the last reason."""
-
-    def __init__(self, error):
-        super().__init__(str(error))
-        self.error = error
-
-
-#: Why a delete confirmed in the admin may be refused: the objects changed since the page, they
-#: gained children meanwhile, or the delete kept losing its race.
-DELETE_REFUSALS = (ChangedSinceOpened, ProtectedError, RestrictedError, WriteFailed)
-
-
-def _delete_refusal(error):
-    """What to tell an editor whose delete the database refused (children added meanwhile)."""
-    if isinstance(error, ProtectedError | RestrictedError):
-        names = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
-        return (
-            "It cannot be deleted: it now has "
-            + ", ".join(names)
-            + " (added since you opened the page). Nothing was deleted."
-        )
-    return "It cannot be deleted as things now stand. Nothing was deleted."
-
-
 class EditorAdmin(TeamScopedMixin, TeamOfTheObjectMixin, ShownValuesMixin, admin.ModelAdmin):
     """What every model page of the admin shares: saves that never lose anyone's work.
 
@@ -294,12 +264,12 @@ class EditorAdmin(TeamScopedMixin, TeamOfTheObjectMixin, ShownValuesMixin, admin
         return redirect(again)
 
     def delete_model(self, request, obj):
-        _check_versions(request.POST, [obj], single=True)
+        check_versions(request.POST, [obj], single=True)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         objects = self.lock_objects([obj.pk for obj in queryset], for_delete=True)
-        _check_versions(request.POST, objects)
+        check_versions(request.POST, objects)
         super().delete_queryset(request, queryset)
 
     def get_changelist(self, request, **kwargs):
@@ -339,11 +309,7 @@ class EditorAdmin(TeamScopedMixin, TeamOfTheObjectMixin, ShownValuesMixin, admin
 
     def refusal_message(self, refused):
         """What to tell an editor whose delete was refused (see ``DELETE_REFUSALS``)."""
-        if isinstance(refused, ChangedSinceOpened):
-            return _changed_message(refused.objects)
-        if isinstance(refused, WriteFailed):
-            return failure_message(self.model, refused.error)
-        return _delete_refusal(refused)
+        return delete_refusal_message(self.model, refused)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return self.limit_to_the_team_of(super().get_form(request, obj, change, **kwargs), obj)
@@ -393,47 +359,6 @@ def _posted_label(name):
         row = int(match["row"]) + 1
         return f"{capfirst(match['prefix'].replace('_', ' '))}, row {row}: {match['field']}"
     return name.replace("_", " ")
-
-
-def _check_versions(posted, objects, *, single=False):
-    """Refuse to delete objects saved after the confirmation page showed them.
-
-    The page says which version it showed (``version`` on a single delete, ``pk:version`` pairs
-    in ``_selected_version`` on the change list's action); a post that does not say is taken
-    as it is, as Django's own pages are.
-    """
-    if single:
-        shown = {str(objects[0].pk): posted.get("version")} if posted.get("version") else {}
-    else:
-        shown = dict(
-            pair.split(":", 1) for pair in posted.getlist("_selected_version") if ":" in pair
-        )
-    changed = [
-        obj
-        for obj in objects
-        if hasattr(obj, "version") and shown.get(str(obj.pk), str(obj.version)) != str(obj.version)
-    ]
-    if changed:
-        raise ChangedSinceOpened(changed)
-
-
-def _changed_message(objects):
-    names = ", ".join(f"“{obj}”" for obj in objects)
-    return (
-        f"Nothing was deleted: {names} changed since you opened the confirmation page. "
-        "Check what it holds now, then delete it again if you still want to."
-    )
-
-
-def failure_message(model, error):
-    """What to tell an editor whose write failed for ``error`` on every attempt."""
-    if isinstance(error, IntegrityError):
-        return violated_rule_message(error) or (
-            "the database refused it as it stands; check the page and try again."
-        )
-    if isinstance(error, VersionConflict):
-        return f"the {model._meta.verbose_name} kept changing while it was being saved."
-    return "the site was too busy to save it just now."
 
 
 class VersionedAdmin(CarriesVersionMixin, EditorAdmin, SimpleHistoryAdmin):

@@ -30,9 +30,9 @@ from django.urls import path, reverse
 from ..enums import Status
 from ..models import ActionItem, Decision, PriorityArea, Risk, Session, StatusUpdate
 from ..pages import listed_areas
-from .editing import WriteFailed, failure_message
 from .forms import VersionedForm, editor_formfield_class
 from .hardening import all_keys
+from .refusals import WriteFailed, failure_message
 from .team_scope import limit_to_teams
 
 
