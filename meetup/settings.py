@@ -263,6 +263,9 @@ else:
 #: cache that every app server shares (Redis) can (meetup.pagecache.models.ContentVersion).
 CONTENT_VERSION_IN_CACHE = bool(os.environ.get("REDIS_URL"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+#: How the pages a change touches are built again after its commit, before readers ask
+#: (meetup.pagecache.warming): "thread" (in the background), "inline" or "off".
+PAGE_CACHE_WARMING = os.environ.get("PAGE_CACHE_WARMING", "thread")
 #: The nicks whose lines in a pasted IRC log are a bot's replies, not the meeting's
 #: (comma-separated); empty: MeetBot's usual nicks (priorities.interchange.irc_logs).
 IRC_BOT_NICKS = env_list("IRC_BOT_NICKS")

@@ -9,9 +9,13 @@ class PrioritiesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from meetup.pagecache.scopes import define_scopes
         from meetup.pagecache.signals import watch
 
-        from . import signals  # noqa: F401 (connects the receivers)
+        from . import (
+            page_scopes,
+            signals,  # noqa: F401 (connects the receivers)
+        )
         from .models import CONTENT_MODELS, Attendance, CyclePriority, Team
         from .models.team_rules import install_after_migrate
         from .roles import sync_roles
@@ -22,14 +26,13 @@ class PrioritiesConfig(AppConfig):
             install_after_migrate, sender=self, dispatch_uid="priorities-team-rules"
         )
 
-        # Every page shows these: any change to them is a change of the site's content. Who
-        # leads an area and who attended which day decide the day page's absent-lead flags;
-        # which teams an editor edits decides the edit links their pages carry (and ETags).
+        # What each page shows and which pages each change touches: page_scopes. Who leads an
+        # area decides the day page's absent-lead flags; which teams an editor edits decides
+        # the edit links their pages carry (and ETags): every page.
+        define_scopes(of_page=page_scopes.scopes_of_page, of_changes=page_scopes.scopes_changed)
         watch(
             *CONTENT_MODELS,
-            relations=(
-                CyclePriority.leads.through,
-                Attendance.days.through,
-                Team.editors.through,
-            ),
+            relations=(CyclePriority.leads.through, Team.editors.through),
         )
+        watch(*page_scopes.SCOPED_MODELS, touches=page_scopes.touched_by)
+        watch(relations=(Attendance.days.through,), touches=page_scopes.touched_by_relation)

@@ -34,3 +34,5 @@ CACHES = {
 CONTENT_VERSION_IN_CACHE = False
 # Links in mail and reports point at the test client's host, whatever the environment says.
 SITE_URL = "http://testserver"
+# Pages are built again after a commit only where a test asks for it (tests/pagecache).
+PAGE_CACHE_WARMING = "off"

@@ -6,7 +6,7 @@ import random
 
 from django.db import connection, transaction
 
-from meetup.pagecache.models import ContentVersion
+from meetup.pagecache.models import PageVersion
 from priorities.enums import Delivery, SessionKind, Status
 from priorities.models import (
     ActionItem,
@@ -170,7 +170,7 @@ def seed(meetups, days, updates_per_day, areas=12, seed=0):
             ),
             batch_size=BATCH,
         )
-    ContentVersion.bump()  # bulk inserts send no signals
+    PageVersion.bump([PageVersion.ALL_PAGES])  # bulk inserts send no signals
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load

@@ -1,19 +1,23 @@
-"""Conditional GET and whole-page caching for the reader pages, keyed by a content version.
+"""Conditional GET and whole-page caching for the reader pages, keyed by page versions.
 
-Every page a reader sees depends only on the database's content and on who is asking. The
-content is summed up by one number, ``ContentVersion``, that any save or delete of a watched
-model moves after its transaction commits (``signals.watch``). It is read with one query per
+Every page a reader sees depends only on the database's content and on who is asking. What a
+page shows is summed up by the versions of its scopes (``scopes``: a day, a meetup, an area's
+timeline, a register...; ``PageVersion``), which a save or delete of a watched model moves
+after its transaction commits, for the scopes it touches alone (``signals.watch``; the app says
+which scopes each page shows and each change touches). They are read with one query per
 request, or from the cache when the cache is shared by every app server (Redis), so that a
-cache hit runs no SQL (``ContentVersion.cached``):
+cache hit runs no SQL:
 
-- ``ETag`` and ``Last-Modified`` come from it, and a browser that already holds the page gets
-  ``304 Not Modified`` without the page being built (``decorators.reader_page``);
-- anonymous readers are served from Django's cache under a key holding the version, the
-  address and the query parameters the page reads: a change anywhere makes every old key
-  unreachable, on every app server, on the very next request. ``middleware`` answers those
-  hits before sessions and authentication run, in one cache round trip, and answers a 304
-  from the page's headers alone. Signed-in users (editors) never read from or
-  write to the page cache, so nobody is served a page built for someone else.
+- ``ETag`` and ``Last-Modified`` come from them, and a browser that already holds the page
+  gets ``304 Not Modified`` without the page being built (``decorators.reader_page``);
+- anonymous readers are served from Django's cache; each entry holds the version it was built
+  for: a change to what a page shows makes its entry stale, on every app server, on the very
+  next request, and leaves every other page's entry alone. ``middleware`` answers those hits
+  before sessions and authentication run, in one cache round trip, and answers a 304 from the
+  page's headers alone. Signed-in users (editors) never read from or write to the page cache,
+  so nobody is served a page built for someone else;
+- the pages a change touches are built again after its commit (``warming``), so readers of a
+  live meeting keep getting hits; the live pages' probe (``live``) asks the same versions.
 
 The cache is bounded in bytes: any other query parameter (``?utm_source=...``) is dropped
 before the page is built, so it neither changes the page nor adds an entry; a page larger

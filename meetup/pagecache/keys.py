@@ -6,7 +6,7 @@ import hashlib
 from django.conf import settings
 from django.utils.http import urlencode
 
-from .models import ContentVersion
+from .scopes import page_version, scopes_of_path
 
 #: What a page is built from, besides the database: the fingerprint covers these files (the
 #: site's code: the project and its apps, this one included).
@@ -32,14 +32,15 @@ def release():
 
 
 def content_version(request):
-    """(version, changed_at) of the site's content, read once per request. A signed-in user
-    (an editor checking what they just saved) always reads the database's."""
+    """(version, changed_at) of the content of the page asked for (``scopes``), read once per
+    request. A signed-in user (an editor checking what they just saved) always reads the
+    database's."""
     if not hasattr(request, "_content_version"):
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        request._content_version = (
-            ContentVersion.current() if signed_in else ContentVersion.cached()
-        )
+        scopes = scopes_of_path(request.path_info)
+        copies = {} if signed_in else getattr(request, "_version_copies", None)
+        request._content_version = page_version(scopes, copies)
     return request._content_version
 
 

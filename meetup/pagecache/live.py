@@ -1,12 +1,14 @@
 """Live pages: a reader's page asks, every few seconds, whether the content changed.
 
 The contract: a live page's ``<main>`` carries ``data-live-url`` (this probe's address) and
-``data-live-version`` (the content version it was built from). ``GET <live-url>?since=<n>``
-answers ``204 No Content`` while the content version is still ``n``, and ``200`` with
-``{"version": m}`` once it moved; ``static/js/live.js`` then fetches the page again and
-swaps in what changed. The answer reads the shared cache's copy of the content version (with
-Redis) or the one-row version table (one query), so it is the same on every app server, and it
-is never cached (by a browser or a proxy).
+``data-live-version`` (the version of the page it was built from: ``scopes``).
+``GET <live-url>?page=<path>&since=<n>`` answers ``204 No Content`` while the page at
+``path`` is still at version ``n``, and ``200`` with ``{"version": m}`` once it moved;
+``static/js/live.js`` then fetches the page again and swaps in what changed. Only a change
+the page shows moves its version: a note taken on another day is no reason to fetch this one.
+The answer reads the shared cache's copies of the page's versions (with Redis) or the version
+table (one query), so it is the same on every app server, and it is never cached (by a browser
+or a proxy). Without ``page``, the version is the whole site's.
 
 ``LiveVersionMiddleware`` answers the probe right after WhiteNoise, before sessions,
 authentication, CSRF and messages, which a probe has no use for: readers poll, so it is the
@@ -21,12 +23,17 @@ from django.views.decorators.clickjacking import xframe_options_deny
 from django.views.decorators.http import require_safe
 
 from .models import ContentVersion
+from .scopes import page_version, scopes_of_path
 
 
 @require_safe
 @xframe_options_deny
 def version_probe(request):
-    version, _changed_at = ContentVersion.cached()
+    page = request.GET.get("page", "")
+    if page.startswith("/"):
+        version, _changed_at = page_version(scopes_of_path(page))
+    else:
+        version, _changed_at = ContentVersion.cached()
     if request.GET.get("since") == str(version):
         response = HttpResponse(status=204)
     else:

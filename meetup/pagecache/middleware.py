@@ -7,7 +7,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from .keys import content_version, page_keys, seen_key
-from .models import ContentVersion
+from .scopes import copy_key, page_version, scopes_of_path
+from .warming import remember_address
 
 
 def _cacheable_request(request):
@@ -32,10 +33,11 @@ class PageCacheMiddleware:
 
     Placed right after WhiteNoise: a hit costs no sessions, authentication, CSRF or messages,
     and one cache round trip: the page's headers and content and (with a shared cache) the
-    content version are read with one ``get_many``, so with Redis a hit runs no SQL. Each
-    entry holds the version it was built for and is served only while that is the current
-    one. A browser that sends ``If-None-Match`` or ``If-Modified-Since`` is answered from the
-    headers' entry alone: a ``304`` never reads the page. An address with a query string first
+    versions of the page's scopes (``scopes``, known from its address) are read with one
+    ``get_many``, so with Redis a hit runs no SQL. Each entry holds the version it was built
+    for and is served only while that is the page's current one. A browser that sends
+    ``If-None-Match`` or ``If-Modified-Since`` is answered from the headers' entry alone: a
+    ``304`` never reads the page. An address with a query string first
     reads which parameters the page reads (``seen_key``): the page is keyed by those alone.
 
     Pages are stored on the way out, with every header the inner middleware added, when
@@ -77,13 +79,15 @@ class PageCacheMiddleware:
         head_key, body_key = page_keys(request, params)
         conditional = "if-none-match" in request.headers or "if-modified-since" in request.headers
         wanted = [head_key] if conditional else [head_key, body_key]
+        scopes = scopes_of_path(request.path_info)
         if settings.CONTENT_VERSION_IN_CACHE:
-            wanted.append(ContentVersion.CACHE_KEY)
+            wanted += [copy_key(scope) for scope in scopes]
         found = cache.get_many(wanted)
         head = found.get(head_key)
         if head is None:
+            request._version_copies = found  # for the page built next (keys.content_version)
             return None
-        request._content_version = ContentVersion.cached(found.get(ContentVersion.CACHE_KEY))
+        request._content_version = page_version(scopes, found)
         version, etag, last_modified, headers = head
         if version != request._content_version:
             return None
@@ -120,3 +124,5 @@ def _store(request, response, params):
         seen_key(request): params,
     }
     cache.set_many(entries, settings.PAGE_CACHE_SECONDS)
+    if not request.META.get("QUERY_STRING"):
+        remember_address(scopes_of_path(request.path_info), request.build_absolute_uri())

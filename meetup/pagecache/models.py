@@ -76,13 +76,69 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
+        """Move the counter on; returns the new (version, changed_at). Two queries."""
+        changed_at = timezone.now()
         updated = cls.objects.filter(pk=cls.SINGLETON).update(
-            version=F("version") + 1, changed_at=timezone.now()
+            version=F("version") + 1, changed_at=changed_at
         )
         if not updated:
             cls.objects.get_or_create(pk=cls.SINGLETON)
         if settings.CONTENT_VERSION_IN_CACHE:
             cache.delete(cls.CACHE_KEY)
+        return cls.objects.filter(pk=cls.SINGLETON).values_list("version", flat=True)[0], changed_at
+
+
+class PageVersion(models.Model):
+    """When the pages of one scope last changed: the content version of that change.
+
+    A scope is a set of pages that one kind of change touches ("day:<meetup>:<number>", a
+    meetup's page, an area's timeline, a register; ``scopes``). A page depends on a few scopes,
+    always ``ALL_PAGES`` among them, and its version is the highest of theirs: every change
+    takes a new content version, higher than any scope holds, so the highest moves whenever
+    any of them does, and a change elsewhere leaves it alone. A scope without a row has not
+    changed since the site began (version 0): the ``ALL_PAGES`` row always exists.
+    """
+
+    #: The scope every page depends on: what any page may show (names, dates, people...).
+    ALL_PAGES = "all"
+    #: Where the shared cache keeps a copy of a scope's version (see ``ContentVersion.cached``).
+    CACHE_PREFIX = "page-version:"
+
+    scope = models.CharField(max_length=300, primary_key=True)
+    version = models.PositiveBigIntegerField()
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.scope}: version {self.version}"
+
+    @classmethod
+    def read(cls, scopes):
+        """{scope: (version, changed_at)} of those of ``scopes`` that have a row: one query,
+        with a plain cursor for the reason ``ContentVersion.current`` gives."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        marks = ", ".join(["%s"] * len(scopes))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT scope, version, changed_at FROM {table} WHERE scope IN ({marks})",  # noqa: S608
+                list(scopes),
+            )
+            rows = cursor.fetchall()
+        to_python = cls._meta.get_field("changed_at").to_python
+        return {scope: (version, _aware(to_python(at))) for scope, version, at in rows}
+
+    @classmethod
+    def bump(cls, scopes):
+        """The pages of ``scopes`` changed: they take a new content version. Four queries."""
+        version, changed_at = ContentVersion.bump()
+        cls.objects.bulk_create(
+            [cls(scope=scope, version=version, changed_at=changed_at) for scope in scopes],
+            update_conflicts=True,
+            unique_fields=["scope"],
+            update_fields=["version", "changed_at"],
+        )
+        if settings.CONTENT_VERSION_IN_CACHE:
+            cache.delete_many([cls.CACHE_PREFIX + scope for scope in scopes])
+        return version
 
 
 def _aware(value):

@@ -1,55 +1,78 @@
-"""Keep ``ContentVersion`` moving: any change to a watched model bumps it after the commit."""
+"""Keep the page versions moving: a change to a watched model moves the versions of the pages
+it touches (``scopes``) after its transaction commits, and those pages are built again then
+(``warming``), before readers ask."""
 
 import threading
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.db.transaction import on_commit
 
-from .models import ContentVersion
+from .models import PageVersion
+from .scopes import ALL_PAGES, scopes_changed_by
+from .warming import warm_after_bump
 
-_watched_models = set()
-_watched_relations = set()
-_bumps = threading.local()
-
-
-def watch(*models, relations=()):
-    """Bump the content version whenever one of ``models`` is saved or deleted, or one of the
-    many-to-many ``relations`` (their ``through`` models) gains or loses a row."""
-    _watched_models.update(models)
-    _watched_relations.update(relations)
+_touches = {}  # model -> function(instance) -> marks, or None: every page
+_watched_relations = {}  # through model -> function(instance, model, pk_set) -> marks, or None
+_pending = threading.local()
 
 
-def bump_content_version_after_commit():
-    """Move the content version on once the transaction commits, once however many rows it
-    saved (the first of its callbacks bumps, the rest see that it did).
+def watch(*models, relations=(), touches=None):
+    """Move page versions whenever one of ``models`` is saved or deleted, or one of the
+    many-to-many ``relations`` (their ``through`` models) gains or loses a row.
 
-    After the commit, not inside the transaction: the version's single row would otherwise be
+    ``touches(instance)`` (``touches(instance, model, pk_set)`` for a relation) says what the
+    change touches, as marks that ``scopes.define_scopes``'s ``of_changes`` turns into scopes
+    once per commit; without it, a change touches every page.
+    """
+    for model in models:
+        _touches[model] = touches
+    for relation in relations:
+        _watched_relations[relation] = touches
+
+
+def bump_content_version_after_commit(*marks):
+    """Move the versions of the pages ``marks`` touch (all of them, without marks) once the
+    transaction commits, once however many rows it saved: the first of its callbacks bumps
+    what every save of the transaction noted, the rest see that it did.
+
+    After the commit, not inside the transaction: the versions' rows would otherwise be
     locked from a transaction's first save to its end, between the row locks that other saves
     take in their own order, which is how concurrent saves deadlocked. A reader who reads the
     old version just after the commit gets the new content under the old version's key, which
-    the bump makes unreachable a moment later. A rolled-back transaction bumps nothing.
+    the bump makes unreachable a moment later. A rolled-back transaction's marks wait for the
+    next commit (which then moves a few versions more than it needs to: never fewer).
     """
-    generation = getattr(_bumps, "generation", 0)
+    if not hasattr(_pending, "marks"):
+        _pending.marks, _pending.generation = set(), 0
+    _pending.marks.update(marks or [ALL_PAGES])
+    generation = _pending.generation
 
     def bump():
-        if getattr(_bumps, "generation", 0) != generation:
-            return  # this transaction's version was already moved on
-        _bumps.generation = generation + 1
-        ContentVersion.bump()
+        if _pending.generation != generation or not _pending.marks:
+            return  # this transaction's versions were already moved on
+        _pending.generation += 1
+        marks, _pending.marks = _pending.marks, set()
+        scopes = scopes_changed_by(marks)
+        PageVersion.bump(sorted(scopes))
+        warm_after_bump(scopes)
 
     on_commit(bump)
 
 
-def _content_changed(sender, **kwargs):
-    if sender in _watched_models and not kwargs.get("raw"):
-        bump_content_version_after_commit()
+def _content_changed(sender, instance, **kwargs):
+    if sender not in _touches or kwargs.get("raw"):
+        return
+    touches = _touches[sender]
+    bump_content_version_after_commit(*(touches(instance) if touches else [ALL_PAGES]))
 
 
-def _relation_changed(sender, action, **kwargs):
+def _relation_changed(sender, instance, action, model, pk_set, **kwargs):
     if sender not in _watched_relations:
         return
-    if action == "post_clear" or (action in ("post_add", "post_remove") and kwargs["pk_set"]):
-        bump_content_version_after_commit()
+    if action == "post_clear" or (action in ("post_add", "post_remove") and pk_set):
+        touches = _watched_relations[sender]
+        marks = touches(instance, model, pk_set) if touches else [ALL_PAGES]
+        bump_content_version_after_commit(*marks)
 
 
 post_save.connect(_content_changed, dispatch_uid="pagecache-content-saved")

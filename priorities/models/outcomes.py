@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from ..validators import LABEL, OUTCOME_MAX_LENGTH, markdown_validators
 from .locking import VersionedModel
 from .markup import RenderedMarkdownField, RendersMarkdown
+from .placement import RemembersPlacement
 from .teams import check_area_of_the_meetup_team, filter_to_scope
 
 
@@ -64,7 +65,7 @@ class OutcomeQuerySet(models.QuerySet):
         return queryset
 
 
-class Outcome(RendersMarkdown, VersionedModel):
+class Outcome(RemembersPlacement, RendersMarkdown, VersionedModel):
     """What a session produced, optionally tied to a priority area."""
 
     text = models.TextField(

@@ -11,6 +11,7 @@ from ..validators import MARKDOWN_MAX_LENGTH, ONE_LINE, markdown_validators
 from .locking import VersionedModel
 from .markup import RenderedMarkdownField, RendersMarkdown
 from .outcomes import check_said_in_its_session
+from .placement import RemembersPlacement
 from .teams import check_area_of_the_meetup_team, filter_to_scope
 
 
@@ -85,7 +86,7 @@ class StatusUpdateQuerySet(models.QuerySet):
         )
 
 
-class StatusUpdate(RendersMarkdown, VersionedModel):
+class StatusUpdate(RemembersPlacement, RendersMarkdown, VersionedModel):
     """One priority area's status as reported in one session."""
 
     session = models.ForeignKey("Session", on_delete=models.PROTECT, related_name="updates")

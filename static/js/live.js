@@ -1,9 +1,9 @@
 /* Meetup Notes: live pages. While a meeting runs, a day or meetup page updates itself.
  *
- * The page's <main> carries data-live-url (the version probe) and data-live-version (the
- * content version the page was built from). Every few seconds, while the tab is visible,
- * the probe is asked "?since=<version>": 204 while nothing changed, 200 {"version": n} once
- * something did. The page is then fetched again (for readers, from the page cache) and each
+ * The page's <main> carries data-live-url (the version probe, naming the page) and
+ * data-live-version (the version the page was built from). Every few seconds, while the tab
+ * is visible, the probe is asked "&since=<version>": 204 while nothing the page shows
+ * changed, 200 {"version": n} once something did. The page is then fetched again (for readers, from the page cache) and each
  * part of <main> that differs is swapped in; the rest, and where the reader is, stay as they
  * are. A polite status line says when, for screen readers as well. Without JavaScript (or
  * without fetch) the page is as it always was: it changes on reload.
@@ -31,7 +31,9 @@
       return;
     }
     busy = true;
-    var url = main.dataset.liveUrl + "?since=" + encodeURIComponent(main.dataset.liveVersion);
+    var url = main.dataset.liveUrl;
+    url += url.indexOf("?") < 0 ? "?" : "&";
+    url += "since=" + encodeURIComponent(main.dataset.liveVersion);
     fetch(url, { cache: "no-store", credentials: "same-origin" })
       .then(function (response) {
         if (response.status !== 200) {

@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 #: Queries of an editor's save of one changed row, whatever the session's size: their session,
 #: user, teams and permissions; the lock and the session, its day and meetup; the rows; the
 #: changed row's checks (its area, its team, three constraints each in a savepoint, its
-#: uniqueness); its claim, write and history; the admin's log; the content version.
-SAVE_QUERIES = 34
+#: uniqueness); its claim, write and history; the admin's log; after the commit, the pages it
+#: changes (its session's day, the team's later days, its area: priorities.page_scopes) and
+#: their versions (the counter moved and read, the scopes' rows written).
+SAVE_QUERIES = 39
 #: Queries of opening the page: the editor's session, user, teams and permissions; the
 #: session, its day and meetup; the updates with their areas, the decisions, action items
 #: and risks; the team's areas once for each of the four inlines' rows.

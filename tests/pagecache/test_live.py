@@ -1,6 +1,8 @@
 """Live pages: the day and meetup pages carry their content version, and a probe says when
 it moved; editors of the team get edit links, readers (and their cached pages) never do."""
 
+from urllib.parse import quote
+
 import pytest
 from django.test import Client
 from django.test.utils import override_script_prefix
@@ -31,7 +33,7 @@ def test_the_day_and_meetup_pages_say_where_to_ask_and_what_they_were_built_from
     day = update.session.day
     url = day.get_absolute_url() if page == "day" else day.meetup.get_absolute_url()
     main = main_of(client.get(url))
-    assert main.get("data-live-url") == PROBE
+    assert main.get("data-live-url") == f"{PROBE}?page={quote(url, safe='')}"
     assert main.get("data-live-version") == str(ContentVersion.current()[0])
     scripts = [e.get("src") for e in parse(client.get(url).content).iter() if e.tag == "script"]
     assert "/static/js/live.js" in scripts
