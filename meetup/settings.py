@@ -62,12 +62,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a hit is answered with the headers the rest of the stack gave the page it stored
+    # (security, Content-Security-Policy...), and costs none of their work.
+    "meetup.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "meetup.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "meetup.pagecache.live.LiveVersionMiddleware",
-    "meetup.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "meetup.middleware.RejectNulInAdminQueriesMiddleware",

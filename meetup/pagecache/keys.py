@@ -18,11 +18,29 @@ RELEASE_SOURCES = (
 )
 
 
+#: Settings that shape the headers every page is stored with (the page cache runs before the
+#: middleware that adds them): changing one is a new release.
+RELEASE_SETTINGS = (
+    "CONTENT_SECURITY_POLICY",
+    "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+    "PERMISSIONS_POLICY",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "X_FRAME_OPTIONS",
+)
+
+
 @functools.cache
 def release():
-    """A short fingerprint of the code serving pages, the same on every app server that runs
-    the same code; computed once per process (about a hundred small files)."""
+    """A short fingerprint of the code serving pages and of the settings shaping their headers,
+    the same on every app server that runs the same code; computed once per process (about a
+    hundred small files)."""
     digest = hashlib.sha256()
+    digest.update(repr([getattr(settings, name, None) for name in RELEASE_SETTINGS]).encode())
     for root, pattern in RELEASE_SOURCES:
         for path in sorted(root.rglob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:

@@ -23,6 +23,7 @@ def _cacheable_request(request):
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and request.path_info not in settings.PAGE_CACHE_EXEMPT_PATHS
+        and not request.path_info.startswith(settings.STATIC_URL)  # WhiteNoise's
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "authorization" not in request.headers
     )
@@ -31,19 +32,21 @@ def _cacheable_request(request):
 class PageCacheMiddleware:
     """Answer anonymous readers from the page cache before the rest of the stack runs.
 
-    Placed right after WhiteNoise: a hit costs no sessions, authentication, CSRF or messages,
-    and one cache round trip: the page's headers and content and (with a shared cache) the
-    versions of the page's scopes (``scopes``, known from its address) are read with one
-    ``get_many``, so with Redis a hit runs no SQL. Each entry holds the version it was built
-    for and is served only while that is the page's current one. A browser that sends
-    ``If-None-Match`` or ``If-Modified-Since`` is answered from the headers' entry alone: a
-    ``304`` never reads the page. An address with a query string first
-    reads which parameters the page reads (``seen_key``): the page is keyed by those alone.
+    Placed first: a hit costs no security checks, Content-Security-Policy, sessions,
+    authentication, CSRF or messages, and one cache round trip: the page's headers and
+    content and (with a shared cache) the versions of the page's scopes (``scopes``, known
+    from its address) are read with one ``get_many``, so with Redis a hit runs no SQL. Each
+    entry holds the version it was built for and is served only while that is the page's
+    current one. A browser that sends ``If-None-Match`` or ``If-Modified-Since`` is answered
+    from the headers' entry alone: a ``304`` never reads the page. An address with a query
+    string first reads which parameters the page reads (``seen_key``): the page is keyed by
+    those alone.
 
-    Pages are stored on the way out, with every header the inner middleware added, when
-    ``reader_page`` marked them cacheable (a 200 built for an anonymous reader) and they set no
-    cookie. The outer middleware (security headers, Content-Security-Policy,
-    Permissions-Policy) adds its headers to hits as well.
+    Pages are stored on the way out, with every header the rest of the stack added (security
+    headers, Content-Security-Policy, Permissions-Policy: the same for every page, and part of
+    ``keys.release()``), when ``reader_page`` marked them cacheable (a 200 built for an
+    anonymous reader) and they set no cookie. A plain-HTTP request never reads an HTTPS page:
+    the scheme is part of the key, and the security middleware redirects it as before.
     """
 
     def __init__(self, get_response):

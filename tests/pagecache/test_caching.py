@@ -193,6 +193,29 @@ def test_a_page_served_from_the_cache_carries_the_same_headers(client, update):
         assert cached.has_header("Content-Security-Policy")
 
 
+def test_a_cache_hit_builds_no_security_headers(client, update, monkeypatch):
+    """They were stored with the page: a hit is answered before the middleware that adds them."""
+    url = update.session.day.get_absolute_url()
+    first = client.get(url)
+
+    def no_policy(*args, **kwargs):
+        raise AssertionError("the Content-Security-Policy was built for a cached page")
+
+    monkeypatch.setattr("csp.middleware.build_policy", no_policy)
+    cached = client.get(url)
+    assert cached["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_plain_http_is_redirected_even_when_the_https_page_is_cached(client, update, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    url = update.session.day.get_absolute_url()
+    assert client.get(url, secure=True).status_code == 200
+    assert client.get(url, secure=True).status_code == 200  # from the cache
+    insecure = client.get(url)
+    assert insecure.status_code == 301
+    assert insecure["Location"].startswith("https://")
+
+
 def test_a_cache_hit_answers_304_to_a_browser_holding_the_page(
     client, update, django_assert_num_queries
 ):
