@@ -125,6 +125,8 @@ class _Worker:
         self.lock = threading.Lock()
         self.waiting = {}  # address -> None: ordered, each once
         self.running = False
+        self.idle = threading.Event()
+        self.idle.set()
 
     def add(self, addresses):
         with self.lock:
@@ -132,6 +134,7 @@ class _Worker:
             if self.running:
                 return
             self.running = True
+            self.idle.clear()
         threading.Thread(target=self.run, name="page-cache-warming", daemon=True).start()
 
     def run(self):
@@ -141,14 +144,22 @@ class _Worker:
                     addresses, self.waiting = list(self.waiting), {}
                     if not addresses:
                         self.running = False
+                        self.idle.set()
                         return
                 build_pages(addresses)
         except BaseException:
             with self.lock:
                 self.running = False
+                self.idle.set()
             raise
         finally:
             connections.close_all()
 
 
 _worker = _Worker()
+
+
+def wait_until_idle(timeout=None):
+    """Whether this process's pages were all built within ``timeout`` seconds (a server shut
+    down gracefully, or a test, can wait for them)."""
+    return _worker.idle.wait(timeout)

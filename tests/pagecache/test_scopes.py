@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from meetup.pagecache import warming
 from tests.factories import (
     ActionItemFactory,
     AttendanceFactory,
@@ -179,3 +180,17 @@ def test_the_pages_an_edit_changes_are_built_again_before_readers_ask(
     for name in ("day2", "meetup", "area"):
         assert served_from_cache(client, pages[name]), name
     assert "Ready before anyone asks" in client.get(pages["day2"]).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_background_the_pages_are_ready_a_moment_after_the_save(client, settings):
+    """What a server does: the editor's save returns at once, a thread builds the pages."""
+    settings.PAGE_CACHE_WARMING = "thread"
+    update = StatusUpdateFactory(headline="Before")
+    url = update.session.day.get_absolute_url()
+    client.get(url)
+    update.headline = "Built in the background"
+    update.save()
+    assert warming.wait_until_idle(timeout=30)
+    assert served_from_cache(client, url)
+    assert "Built in the background" in client.get(url).content.decode()
