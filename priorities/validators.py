@@ -65,6 +65,20 @@ def unprintable_message(character):
     return f"Remove the invisible control character U+{ord(character):04X}: it cannot be shown."
 
 
+LINE_BREAK_MESSAGE = "Keep this on a single line: remove the line breaks."
+
+
+def line_problem(line):
+    """What the rules of one-line fields refuse in ``line`` (a control character, then a line
+    break), as a message, or None: how the lines of a pasted text are checked, so that each
+    problem is told with its line rather than later with the field it ends in."""
+    if (character := find_unprintable(line)) is not None:
+        return unprintable_message(character)
+    if LINE_BREAK.search(line):
+        return LINE_BREAK_MESSAGE
+    return None
+
+
 def validate_printable(value):
     if (character := find_unprintable(value)) is not None:
         raise ValidationError(unprintable_message(character), code="control_character")
@@ -72,9 +86,7 @@ def validate_printable(value):
 
 def validate_one_line(value):
     if LINE_BREAK.search(value):
-        raise ValidationError(
-            "Keep this on a single line: remove the line breaks.", code="line_break"
-        )
+        raise ValidationError(LINE_BREAK_MESSAGE, code="line_break")
 
 
 def is_invisible(character):

@@ -7,8 +7,9 @@ is one nothing should be made of.
 Input. At most ``MAX_LOG_BYTES`` (1 MB, UTF-8 encoded: an hour's meeting logs 20 to 60 KB,
 a busy channel's whole day a few hundred KB), checked before anything is parsed. Bytes must be
 UTF-8 (each bad line is named); a byte order mark is ignored; lines end in LF, CRLF or CR.
-Colour, bold and other mIRC formatting codes are removed; another control character in a line
-the meeting keeps is an error, as the site's text fields refuse them. The format is detected
+Colour, bold and other mIRC formatting codes are removed; another control character, or a line
+break inside a line (U+2028...), in a line the meeting keeps is an error with the message of
+the site's text fields, which refuse them (``validators.line_problem``). The format is detected
 per text (``irc_formats``): one format per paste, or an error naming the first line that is not.
 
 The rules are MeetBot's (Richard Darst's supybot plugin, doc/Manual.txt and meeting.py, with

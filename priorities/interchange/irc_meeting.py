@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from ..validators import line_problem
 from .irc_formats import NOTES, LogLine
 from .irc_nicks import display_nick, nick_key, split_nicks, split_owners
 
@@ -51,7 +52,6 @@ def read_meeting(log_format, lines, *, bot_nicks, known_nicks):
     return _MeetingReader(log_format, bot_nicks, known_nicks).read(lines)
 
 
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029\ud800-\udfff]")
 _COMMAND = re.compile(r"#(?P<name>[A-Za-z][A-Za-z_]*+)(?:[:?]|(?=\s)|$)\s*(?P<rest>.*)")
 _BARE_URL = re.compile(r"https?://\S", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -167,12 +167,9 @@ class _MeetingReader:
             self.obey(line)
 
     def visible(self, line):
-        if invisible := _INVISIBLE.search(line.text):
-            self.error(
-                line,
-                f"remove the invisible character U+{ord(invisible.group()):04X}: it cannot be "
-                "shown",
-            )
+        """Whether ``line`` passes the rules of one-line fields; if not, it is an error."""
+        if problem := line_problem(line.text):
+            self.error(line, problem)
             return False
         return True
 

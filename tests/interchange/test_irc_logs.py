@@ -562,7 +562,9 @@ def test_a_control_character_in_the_meeting_is_an_error():
             "21:00:02 <bob> ding\x07",
         )
     )
-    assert meeting.errors == [(3, "remove the invisible character U+0007: it cannot be shown")]
+    assert meeting.errors == [
+        (3, "Remove the invisible control character U+0007: it cannot be shown.")
+    ]
 
 
 # Bad input: nothing is made of it, and the message names the line.
