@@ -291,7 +291,7 @@ def _commands_of(item):
             Command(line, "action", item.text, owner=owner) for owner in item.owners or [UNASSIGNED]
         ]
     if item.command == "status":
-        return [parse_status(line, f"{item.status} {item.text}".strip())]
+        return [parse_status(line, item.text)]
     raise ValueError(f"unknown item {item.command!r}")  # irc_meeting makes no other
 
 

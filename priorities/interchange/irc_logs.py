@@ -48,9 +48,8 @@ the OpenStack fork's votes), with HcoopMeetbot's ``#here`` and case-insensitive 
 - ``#action`` owners: see ``irc_nicks``. Nicks compare case-insensitively and without ``_`` or
   ``|away`` decorations; speakers, chairs and owners are shown without them. Nick changes
   are system lines: ``bob`` renamed ``robert`` speaks as ``robert``.
-- ``#status <status>[: headline]``: the status is what comes before the first ":", "|" or
-  spaced dash, else the first word; the caller maps it (a label without a separator, "Good
-  progress Moving", arrives as status "Good" and text "progress Moving").
+- ``#status <status> [headline]``: the item's text is all of it; the caller reads the status
+  (``notes_commands.parse_status``: a value or label, then an optional ":", "|" or dash).
 
 Hand-typed notes (today's quick notes) keep their rules: every line is content, with no time
 nor nick; a line without a command is an ``#info``; no chair rules (everyone is a chair) and no

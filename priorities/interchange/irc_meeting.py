@@ -25,7 +25,6 @@ class Item:
     text: str  # the text after the command (for "action": the task, owners removed)
     owners: tuple[str, ...] = ()  # "action": the nicks/names it names, in order
     url: str = ""  # "link": the http(s) URL
-    status: str = ""  # "status": the raw status word(s) as typed
     tally: tuple[tuple[str, int], ...] = ()  # "vote": (option, count); text is the question
 
 
@@ -240,9 +239,6 @@ class _MeetingReader:
         command = ITEM_COMMANDS[name]
         if command == "link":
             self.add_link(line, rest)
-        elif command == "status":
-            status, headline = _split_status(rest)
-            self.add(line, "status", headline, status=status)
         else:
             self.add(line, command, rest)
 
@@ -368,18 +364,3 @@ def _command_name(text):
 
 
 _KNOWN = ", ".join(f"#{name}" for name in (*CONTROL_COMMANDS, *ITEM_COMMANDS))
-
-
-def _split_status(text):
-    """(status, headline): the status ends at the first ":", "|" or spaced dash, else after
-    the first word. Plain ``str.find``: a regex with a lazy prefix would be quadratic here."""
-    ends = [
-        (found, len(separator))
-        for separator in (":", "|", " - ", " \u2013 ", " \u2014 ")
-        if (found := text.find(separator)) > 0
-    ]
-    if ends:
-        at, length = min(ends)
-        return text[:at].strip(), text[at + length :].strip()
-    status, _, headline = text.partition(" ")
-    return status, headline.strip()

@@ -412,6 +412,16 @@ def test_a_longer_copy_of_an_imported_log_adds_only_its_new_lines(day, areas, pe
     assert Session.objects.get().end_time == datetime.time(21, 8, 0)
 
 
+def test_a_status_headline_keeps_its_dashes(day, areas):
+    """The status is read once, by the rule typed notes use: the headline is as said."""
+    import_notes(
+        day,
+        "21:00:00 <alice> #startmeeting\n21:00:01 <alice> #topic Cells v2\n"
+        "21:00:02 <alice> #status started Zürich — naïve, as planned\n",
+    )
+    assert StatusUpdate.objects.get().headline == "Zürich — naïve, as planned"
+
+
 def test_a_log_appended_to_a_session_of_typed_notes_keeps_its_title(day, areas):
     session = SessionFactory(day=day, title="Morning status round", notes="")
     result = import_meeting(day, STATUS_ROUND, into=session)

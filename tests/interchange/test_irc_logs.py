@@ -258,14 +258,10 @@ def test_notes_need_no_start_and_everyone_is_a_chair():
         ("topic", "Cells v2"),
         ("agreed", "cells v2 is the default in Liberty"),
         ("link", "the spec"),
-        ("status", "mappings merged"),
-        ("status", ""),
+        ("status", "good-progress: mappings merged"),
+        ("status", "blocked"),
         ("risk", "v2.1 support in novaclient"),
         ("inwriting", ""),
-    ]
-    assert [item.status for item in meeting.items if item.command == "status"] == [
-        "good-progress",
-        "blocked",
     ]
     assert meeting.present == ["jogo", "mriedem"]
 
@@ -471,10 +467,10 @@ def test_title_from_meetingname_and_other_commands():
         "alice: #endmeeting",
     )
     assert (meeting.title, meeting.title_line) == ("nova-api", 2)
-    assert [(item.command, item.status, item.text) for item in meeting.items] == [
-        ("help", "", "who reviews this?"),
-        ("status", "slow-progress", "moving, but slowly"),
-        ("status", "Good progress", "the headline"),
+    assert [(item.command, item.text) for item in meeting.items] == [
+        ("help", "who reviews this?"),
+        ("status", "slow-progress - moving, but slowly"),  # the status is read by the caller
+        ("status", "Good progress | the headline"),
     ]
     assert meeting.left_out == Counter(
         {"meeting already started": 1, "unknown command": 1, "empty command": 1}
