@@ -346,16 +346,22 @@ class _MeetingReader:
             known.setdefault(nick_key(nick), nick)
         for alias, key in self.aliases.items():
             known.setdefault(alias, self.names[key])
-        meeting.items = [_with_owners(item, known) for item in meeting.items]
+        meeting.items = [
+            owned for item in meeting.items if (owned := self.with_owners(item, known))
+        ]
         meeting.chairs = list(self.chairs.values())
         meeting.errors.sort(key=lambda error: error[0] or 0)
 
-
-def _with_owners(item, known):
-    if item.command != "action":
-        return item
-    owners, task = split_owners(item.text, known)
-    return replace(item, owners=owners, text=task)
+    def with_owners(self, item, known):
+        """An ``#action`` with its owners (``irc_nicks``), known once every line is read, as
+        MeetBot writes its minutes; None for one of typed notes without an owner or a task."""
+        if item.command != "action":
+            return item
+        owners, task = split_owners(item.text, known, typed=self.notes)
+        if self.notes and not (owners and task):
+            self.meeting.errors.append((item.line, "#action needs an owner and a text after it"))
+            return None
+        return replace(item, owners=owners, text=task)
 
 
 def _command_name(text):

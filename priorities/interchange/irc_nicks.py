@@ -5,18 +5,22 @@ Owners, the rule followed (neither MeetBot's nor HcoopMeetbot's alone, because b
 action under every nick they find in it but leave the text as typed, while a notes site needs
 the task without its owners):
 
-1. The leading known nicks, separated by commas, spaces, "and" or "&", optionally ending in a
-   colon, are the owners and are removed from the text: ``#action alice, bob fix the job``
-   gives ("alice", "bob") and "fix the job"; a "to" after them goes too, as minutes so often
-   say "#action bob to fix it". Known nicks are the meeting's (speakers, ``#here``, ``#nick``,
-   chairs, and ``#here`` aliases, which stand for their nick), collected over the whole
-   meeting as MeetBot does when it writes the minutes, plus the caller's.
-2. Failing that, a list of nick-shaped words ending in a colon, such as ``#action alice, bob:
-   fix the job``, is taken as owners even when nobody by those nicks spoke (hand-typed notes).
-3. Failing that, MeetBot's rule: every known nick named anywhere in the text, which is then
+1. A leading list of nick-shaped words ending in a colon, such as ``#action alice, bob: fix
+   the job``, is the owners, even when nobody by those nicks spoke: the colon says so. They
+   are removed from the text (as in the rules below) and shown as the meeting knows them.
+2. Failing that, the leading known nicks, separated by commas, spaces, "and" or "&", are the
+   owners and are removed from the text: ``#action alice, bob fix the job`` gives ("alice",
+   "bob") and "fix the job"; a "to" after them goes too, as minutes so often say "#action bob
+   to fix it". Known nicks are the meeting's (speakers, ``#here``, ``#nick``, chairs, and
+   ``#here`` aliases, which stand for their nick), collected over the whole meeting as
+   MeetBot does when it writes the minutes, plus the caller's.
+3. Failing that, in hand-typed notes (``typed``), where nobody speaks and so few nicks are
+   known, the first word is the owner, as quick notes have always read ``#action alaski write
+   the plan``. Its other words stay the task: "#action danpb, write the spec" has one owner.
+4. Failing that, MeetBot's rule: every known nick named anywhere in the text, which is then
    kept whole (``#action ask alice about the gate`` is alice's). Words are whole tokens, as in
    HcoopMeetbot, not MeetBot's ``\\b`` boundaries, so "dims" is not found in "dims-test".
-4. Else no owners: ``#action fix the gate`` gives ().
+5. Else no owners: ``#action fix the gate`` gives ().
 """
 
 import re
@@ -46,11 +50,16 @@ def split_nicks(text):
     return [nick.rstrip(":") for nick in _NICK_LIST_SEPARATOR.split(text) if nick.rstrip(":")]
 
 
-def split_owners(text, known):
-    """``(owners, task)`` of an ``#action``'s text, given ``known``: {nick key: nick}."""
-    owners, task_at = _leading_known(text, known)
+def split_owners(text, known, *, typed=False):
+    """``(owners, task)`` of an ``#action``'s text, given ``known``: {nick key: nick};
+    ``typed`` for hand-typed notes."""
+    listed, task_at = _listed_before_colon(text)
+    owners = list(dict.fromkeys(known.get(nick_key(name), name) for name in listed))
     if not owners:
-        owners, task_at = _listed_before_colon(text)
+        owners, task_at = _leading_known(text, known)
+    if not owners and typed and (first := _WORD.match(text)):
+        owner = first.group().rstrip(",:")
+        owners, task_at = ([display_nick(owner)], first.end()) if owner else ([], 0)
     if owners:
         task = text[task_at:].lstrip(" ,:")
         return tuple(owners), task[3:].lstrip() if _LEADING_TO.match(task) else task

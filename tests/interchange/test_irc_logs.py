@@ -315,6 +315,7 @@ def test_action_owners_are_the_leading_known_nicks():
         "alice: #action ask bob about the gate",
         "alice: #action dave, erin: file the bugs",
         "alice: #action alice bobby carol do something",
+        "alice: #action alice, zed: review it",
         "alice: #endmeeting",
     )
     assert [(item.owners, item.text) for item in meeting.items] == [
@@ -325,6 +326,7 @@ def test_action_owners_are_the_leading_known_nicks():
         (("bob",), "ask bob about the gate"),  # MeetBot's rule: named anywhere, text kept
         (("dave", "erin"), "file the bugs"),  # a list before a colon, nicks unknown
         (("alice",), "bobby carol do something"),
+        (("alice", "zed"), "review it"),  # the colon says zed, who never spoke, is an owner
     ]
 
 
@@ -341,14 +343,23 @@ def test_action_owners_known_later_in_the_meeting_or_to_the_caller():
     ]
 
 
-def test_notes_actions_need_the_callers_nicks_or_a_colon():
+def test_notes_action_owners_are_known_nicks_a_list_before_a_colon_or_the_first_word():
     notes = log("#action alice, bob fix the job", "#action alice, bob: fix the job")
     assert [(item.owners, item.text) for item in read_log(notes).items] == [
-        ((), "alice, bob fix the job"),
+        (("alice",), "bob fix the job"),  # bob could be the task's first word
         (("alice", "bob"), "fix the job"),
     ]
     known = read_log(notes, known_nicks=("Alice", "bob"))
     assert [item.owners for item in known.items] == [("Alice", "bob"), ("Alice", "bob")]
+    named = read_log(log("#nick bob", "#action alice, bob fix the job"), known_nicks=("alice",))
+    assert [(item.owners, item.text) for item in named.items] == [(("alice", "bob"), "fix the job")]
+
+
+def test_a_notes_action_without_an_owner_or_a_task_is_an_error():
+    meeting = read_log(log("#action alice", "#action alice, bob:", "#action : fix it"))
+    assert meeting.errors == [
+        (line, "#action needs an owner and a text after it") for line in (1, 2, 3)
+    ]
 
 
 def test_here_with_an_alias_and_nick_make_owners():
