@@ -51,11 +51,17 @@ the OpenStack fork's votes), with HcoopMeetbot's ``#here`` and case-insensitive 
 - ``#status <status> [headline]``: the item's text is all of it; the caller reads the status
   (``notes_commands.parse_status``: a value or label, then an optional ":", "|" or dash).
 
-Hand-typed notes (today's quick notes) keep their rules: every line is content, with no time
-nor nick; a line without a command is an ``#info``; no chair rules (everyone is a chair) and no
-``#startmeeting`` needed; a second ``#startmeeting``, an unknown command, a command without its
-text and any line after ``#endmeeting`` are errors. ``#here`` and ``#nick`` name who is
-present; each ``#vote`` line is one vote, no line saying who cast it.
+Hand-typed notes (quick notes) have the same commands, with the rules typed notes always had:
+every line is content, with no time nor nick, and none is kept as a transcript; a line without
+a command is an ``#info`` (one starting with an http(s) URL a link); everyone is a chair and no
+``#startmeeting`` is needed. Nothing typed is dropped unseen: what a log counts in
+``left_out`` is an error naming its line in notes (an unknown command, a command without its
+text, a second ``#startmeeting``, ``#undo`` with nothing to undo, a vote not understood or not
+closed), and so is any line after ``#endmeeting``. ``#here`` and ``#nick`` name who is there:
+their nicks, like ``known_nicks``, may own actions. An ``#action``'s owners are found as in a
+log (``irc_nicks``), except that when no known nick nor a list ending in a colon leads it, its
+first word is the owner; one without an owner or a task is an error. Each ``#vote`` line is
+one vote, no line saying who cast it.
 
 ``left_out`` counts lines kept out of the transcript ("before the meeting", "after the
 meeting", "bot", "system") and commands kept out of the items ("not a chair", "unknown

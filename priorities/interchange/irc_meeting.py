@@ -38,7 +38,7 @@ class Meeting:
     start_time: datetime.time | None = None
     end_time: datetime.time | None = None
     chairs: list[str] = field(default_factory=list)
-    transcript: list[LogLine] = field(default_factory=list)
+    transcript: list[LogLine] = field(default_factory=list)  # none in hand-typed notes
     items: list[Item] = field(default_factory=list)
     speakers: Counter = field(default_factory=Counter)
     present: list[str] = field(default_factory=list)
@@ -100,6 +100,7 @@ ITEMS_WITHOUT_TEXT = frozenset({"inwriting"})
 
 @dataclass
 class _Vote:
+    line: LogLine  # its #startvote
     question: str
     options: tuple[str, ...]
     ballots: dict = field(default_factory=dict)  # voter -> index of the option
@@ -162,7 +163,6 @@ class _MeetingReader:
                 self.reported_after_end = True
             return
         if self.visible(line):
-            self.meeting.transcript.append(line)
             self.obey(line)
 
     def visible(self, line):
@@ -177,6 +177,14 @@ class _MeetingReader:
 
     def skip(self, reason):
         self.meeting.left_out[reason] += 1
+
+    def refuse(self, line, reason, message):
+        """A command that does nothing: counted as ``reason`` in a log (MeetBot ignores it), an
+        error saying ``message`` in hand-typed notes, where nothing typed is dropped unseen."""
+        if self.notes:
+            self.error(line, message)
+        else:
+            self.skip(reason)
 
     def name(self, nick):
         """The nick as the meeting shows it, remembered for owners."""
@@ -203,19 +211,18 @@ class _MeetingReader:
             return
         name, rest = command["name"].lower(), command["rest"].strip()
         if name not in KNOWN_COMMANDS:
-            if self.notes:
-                self.error(line, f"unknown command #{command['name']} (use one of {_KNOWN})")
-            else:
-                self.skip("unknown command")
+            self.refuse(
+                line,
+                "unknown command",
+                f"unknown command #{command['name']} (use one of {_KNOWN})",
+            )
         elif name in CHAIR_COMMANDS and not self.is_chair(line):
             self.skip("not a chair")
         elif name in ITEM_COMMANDS:
             if rest or name in ITEMS_WITHOUT_TEXT:
                 self.on_item(line, name, rest)
-            elif self.notes:
-                self.error(line, f"#{name} needs a text after it")
             else:
-                self.skip("empty command")
+                self.refuse(line, "empty command", f"#{name} needs a text after it")
         elif name in CONTROL_COMMANDS:
             getattr(self, f"on_{name}")(line, rest)
 
@@ -245,10 +252,11 @@ class _MeetingReader:
     def on_startmeeting(self, line, rest):
         meeting = self.meeting
         if self.started_at is not None:
-            if self.notes:
-                self.error(line, f"a second #startmeeting (the first is on line {self.started_at})")
-            else:
-                self.skip("meeting already started")
+            self.refuse(
+                line,
+                "meeting already started",
+                f"a second #startmeeting (the first is on line {self.started_at})",
+            )
             return
         self.started_at = line.number
         meeting.start_time = line.time
@@ -265,6 +273,8 @@ class _MeetingReader:
     def on_meetingname(self, line, rest):
         if rest:
             self.meeting.title, self.meeting.title_line = rest, line.number
+        else:
+            self.refuse(line, "empty command", "#meetingname needs a title after it")
 
     def on_chair(self, line, rest):
         for nick in split_nicks(rest):
@@ -276,11 +286,14 @@ class _MeetingReader:
                 self.chairs.pop(nick_key(nick), None)
 
     def on_nick(self, line, rest):
-        for nick in split_nicks(rest):
+        nicks = split_nicks(rest)
+        if not nicks:
+            self.refuse(line, "empty command", "#nick and #here need the nicks after them")
+        for nick in nicks:
             self.see(nick)
 
     def on_here(self, line, rest):
-        if self.notes:
+        if self.notes:  # nobody speaks in typed notes: #here names who is there, as #nick
             self.on_nick(line, rest)
             return
         self.see(line.nick)
@@ -292,29 +305,35 @@ class _MeetingReader:
             self.meeting.items.pop()
             self.skip("undone")
         else:
-            self.skip("nothing to undo")
+            self.refuse(line, "nothing to undo", "#undo with nothing before it to undo")
 
     def on_startvote(self, line, rest):
         if self.vote is not None:
-            self.skip("vote already open")
+            self.refuse(
+                line, "vote already open", "a #startvote while a vote is open: #endvote it first"
+            )
             return
         question, mark, choices = rest.rpartition("?")
         if not mark or not question.strip():
-            if self.notes:
-                self.error(line, '#startvote needs a question ending in "?", then the options')
-            else:
-                self.skip("vote without a question")
+            self.refuse(
+                line,
+                "vote without a question",
+                '#startvote needs a question ending in "?", then the options',
+            )
             return
         options = tuple(option for option in _VOTE_OPTION_SEPARATOR.split(choices) if option)
-        self.vote = _Vote(f"{question.strip()}?", options or DEFAULT_VOTE_OPTIONS)
+        self.vote = _Vote(line, f"{question.strip()}?", options or DEFAULT_VOTE_OPTIONS)
 
     def on_vote(self, line, rest):
         if self.vote is None:
-            self.skip("no vote open")
+            self.refuse(line, "no vote open", "#vote with no vote open (#startvote opens one)")
             return
         choices = [option.lower() for option in self.vote.options]
         if rest.lower() not in choices:
-            self.skip("not a vote option")
+            options = ", ".join(self.vote.options)
+            self.refuse(
+                line, "not a vote option", f'"{rest}" is not an option of the vote ({options})'
+            )
             return
         # In notes no line says who votes: each #vote line is one vote.
         voter = line.number if self.notes else nick_key(line.nick)
@@ -323,7 +342,7 @@ class _MeetingReader:
     def on_endvote(self, line, rest):
         vote, self.vote = self.vote, None
         if vote is None:
-            self.skip("no vote open")
+            self.refuse(line, "no vote open", "#endvote with no vote open")
             return
         counts = Counter(vote.ballots.values())
         tally = tuple((option, counts[index]) for index, option in enumerate(vote.options))
@@ -340,7 +359,7 @@ class _MeetingReader:
                 )
             )
         if self.vote is not None:
-            self.skip("vote not closed")
+            self.refuse(self.vote.line, "vote not closed", "a #startvote without its #endvote")
         known = dict(self.names)
         for nick in self.known_nicks:
             known.setdefault(nick_key(nick), nick)

@@ -230,10 +230,7 @@ def test_notes_are_read_as_today():
         ("action", "", "write the resource tracker spec", ("alice", "bob")),
         ("agreed", "", "the split waits for Liberty", ()),
     ]
-    assert [(line.number, line.nick, line.time) for line in meeting.transcript][:2] == [
-        (1, "", None),
-        (2, "", None),
-    ]
+    assert meeting.transcript == []  # notes are no log: the session gets no transcript
     assert meeting.speakers == Counter()
     assert meeting.left_out == Counter()
 
@@ -291,6 +288,34 @@ def test_notes_errors_are_todays():
         (7, '#startvote needs a question ending in "?", then the options'),
         (9, "text after #endmeeting (line 8): remove it, or move #endmeeting to the end"),
     ]
+
+
+def test_in_notes_what_a_log_would_count_as_left_out_is_an_error():
+    meeting = read_log(
+        log(
+            "#undo",
+            "#vote yes",
+            "#startvote Lunch? Pizza, Soup",
+            "#vote pasta",
+            "#startvote Dinner?",
+            "#endvote",
+            "#endvote",
+            "#meetingname",
+            "#here",
+            "#startvote Never closed?",
+        )
+    )
+    assert meeting.errors == [
+        (1, "#undo with nothing before it to undo"),
+        (2, "#vote with no vote open (#startvote opens one)"),
+        (4, '"pasta" is not an option of the vote (Pizza, Soup)'),
+        (5, "a #startvote while a vote is open: #endvote it first"),
+        (7, "#endvote with no vote open"),
+        (8, "#meetingname needs a title after it"),
+        (9, "#nick and #here need the nicks after them"),
+        (10, "a #startvote without its #endvote"),
+    ]
+    assert meeting.left_out == Counter()
 
 
 def test_a_notes_line_that_looks_like_a_log_line_is_named():
