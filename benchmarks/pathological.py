@@ -12,7 +12,8 @@ of three:
   lists, task lists;
 - ``report``: ``parse_report`` on a report whose body, list items or sessions take the
   given shape (blank lines inside a list item were quadratic);
-- ``notes``: ``parse_notes`` and ``plan_notes`` with 1,000 priority areas (every unknown
+- ``notes``: reading hand-typed notes (``read_log``, ``commands_of``) and ``plan_notes`` with
+  1,000 priority areas (every unknown
   topic was compared with every area).
 
 Exits 1 when a parse of ``--size`` bytes, or a render of a field's largest value, takes longer
@@ -33,7 +34,8 @@ import django
 django.setup()
 
 from benchmarks.timing import measure  # noqa: E402
-from priorities.interchange.notes_commands import parse_notes  # noqa: E402
+from priorities.interchange.irc_import import commands_of  # noqa: E402
+from priorities.interchange.irc_logs import read_log  # noqa: E402
 from priorities.interchange.quick_notes import plan_notes  # noqa: E402
 from priorities.interchange.report_parser import (  # noqa: E402
     MAX_REPORT_BYTES,
@@ -162,7 +164,9 @@ def run(size, budget, out=sys.stdout, runs=3, area_count=1_000):
     team = areas(area_count)
     for name, shape in NOTES_SHAPES.items():
         text = shape(size)
-        seconds = best_of(lambda text: plan_notes(parse_notes(text), team), text, runs=runs)
+        seconds = best_of(
+            lambda text: plan_notes(commands_of(read_log(text)), team), text, runs=runs
+        )
         rows.append(("notes", name, len(text.encode()), seconds, True))
 
     over = [row for row in rows if row[4] and row[3] > budget]

@@ -19,8 +19,9 @@ from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
 from ..interchange.importing import ImportResult, PreviewOutdated, changes_digest
+from ..interchange.irc_commands import CHEAT_SHEET
 from ..interchange.irc_logs import MAX_LOG_BYTES
-from ..interchange.notes_commands import CHEAT_SHEET, NotesError
+from ..interchange.notes_commands import NotesError
 from ..interchange.quick_notes import count_changes, import_meeting
 from ..interchange.report_export import day_report, report_filename, reports_zip
 from ..interchange.report_import import import_report

@@ -1,12 +1,14 @@
-"""IRC meeting logs as quick notes: what ``irc_logs`` read, as the commands the notes' planner
-takes, with the session's transcript, who spoke and who was there.
+"""IRC meeting logs and hand-typed notes as quick notes: what ``irc_logs`` read, as the
+commands the notes' planner takes; for a log, also the session's transcript, who spoke and who
+was there.
 
-``read_pasted`` tells a log from hand-typed notes (``irc_formats`` detects the format of the
-whole text); hand-typed notes keep their own reader (``notes_commands``). A log becomes a
-``LogImport``: its items as ``Command``s for ``plan_notes`` (one action item per owner, a vote
-as a decision with its tally, ``#rejected`` as a decision marked so, ``#idea`` and ``#help`` as
-points), its transcript as unsaved ``TranscriptLine``s, and its speakers matched to people by
-IRC nick. ``quick_notes`` saves all of it in one transaction.
+``read_pasted`` reads either (``irc_formats`` detects the format of the whole text), with the
+people's IRC nicks as the nicks actions may name. ``commands_of`` turns a meeting's items into
+``Command``s for ``plan_notes``, the same for both: one action item per owner (``Unassigned``
+when a log's names nobody), a vote as a decision with its tally, ``#rejected`` as a decision
+marked so, ``#idea`` and ``#help`` as points. A log becomes a ``LogImport``, which adds its
+transcript as unsaved ``TranscriptLine``s and its speakers matched to people by IRC nick;
+hand-typed notes have neither, nor times. ``quick_notes`` saves all of it in one transaction.
 
 Importing a log again adds nothing: a line whose (time, nick, text) the session's transcript
 already holds is not added again, nor is any item said on it. A log whose first line a session
@@ -31,7 +33,7 @@ from .importing import validation_messages
 from .irc_formats import NOTES
 from .irc_logs import DEFAULT_BOT_NICKS, read_log
 from .irc_nicks import nick_key
-from .notes_commands import Command, LineError, parse_status
+from .notes_commands import Command, LineError, notes_size_problem, parse_status
 
 #: The owner of an ``#action`` that names nobody (an action item needs an owner).
 UNASSIGNED = "Unassigned"
@@ -52,15 +54,32 @@ def bot_nicks():
 
 
 def read_pasted(text):
-    """``(meeting, errors)``: the ``Meeting`` a pasted text records, ``None`` when the text is
-    hand-typed notes; ``errors`` ([LineError]) when it is a log that cannot be read."""
+    """``(meeting, errors)``: the ``Meeting`` a pasted text records, and its problems
+    ([LineError]). ``meeting`` is None when nothing can be made of the text: a log with
+    problems, or notes over ``MAX_NOTES_BYTES``. Hand-typed notes come with their problems,
+    line by line, to be told together with what planning them finds."""
     known = Person.objects.exclude(irc_nick="").values_list("irc_nick", flat=True)
     meeting = read_log(text, bot_nicks=bot_nicks(), known_nicks=list(known))
+    errors = [LineError(line, message) for line, message in meeting.errors]
     if meeting.format == NOTES:
-        return None, []
-    if meeting.errors:
-        return None, [LineError(line, message) for line, message in meeting.errors]
-    return meeting, []
+        if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
+            return None, [LineError(None, problem)]
+        return meeting, errors
+    return (None, errors) if errors else (meeting, [])
+
+
+def commands_of(meeting, *, titled=True, said_before=frozenset()):
+    """The meeting's items as quick notes' commands, its title first (with ``titled``), but
+    the items said on the lines ``said_before`` (topics stay: what follows them needs their
+    area)."""
+    commands = []
+    if meeting.title and titled:
+        commands.append(Command(meeting.title_line, "startmeeting", meeting.title))
+    for item in meeting.items:
+        if item.command != "topic" and item.line in said_before:
+            continue
+        commands.extend(_commands_of(item))
+    return commands
 
 
 @dataclass
@@ -139,16 +158,9 @@ class LogImport:
         return list(self.new_lines.values())
 
     def commands(self, *, appending):
-        """The meeting's items as quick notes' commands, but those said on lines the session
-        already holds (topics stay: what follows them needs their area)."""
-        meeting, commands = self.meeting, []
-        if meeting.title and not appending:
-            commands.append(Command(meeting.title_line, "startmeeting", meeting.title))
-        for item in meeting.items:
-            if item.command != "topic" and item.line in self.already:
-                continue
-            commands.extend(_commands_of(item))
-        return commands
+        """``commands_of`` the log, but what the session already holds: the lines it has, and
+        when appending its title (a log pasted in parts gives the session its name once)."""
+        return commands_of(self.meeting, titled=not appending, said_before=self.already)
 
     def line_of(self, number):
         """The new transcript line of the log's line ``number``, or None."""

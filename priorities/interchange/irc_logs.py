@@ -13,7 +13,8 @@ the site's text fields, which refuse them (``validators.line_problem``). The for
 per text (``irc_formats``): one format per paste, or an error naming the first line that is not.
 
 The rules are MeetBot's (Richard Darst's supybot plugin, doc/Manual.txt and meeting.py, with
-the OpenStack fork's votes), with HcoopMeetbot's ``#here`` and case-insensitive nicks:
+the OpenStack fork's votes), with HcoopMeetbot's ``#here`` and case-insensitive nicks; the
+commands, and the cheat sheet that tells them, are ``irc_commands``:
 
 - The meeting runs from ``#startmeeting`` to ``#endmeeting``, both kept. Lines before and
   after are left out and counted (chat around a meeting is normal); a log without

@@ -1,6 +1,7 @@
 """MeetBot's rules: the lines of a meeting become its minutes, read once, in order.
 
-What the rules are, and which manual each follows, is told in ``irc_logs``, the entry point.
+What the rules are, and which manual each follows, is told in ``irc_logs``, the entry point;
+the commands, and who may say each, are ``irc_commands``.
 """
 
 import datetime
@@ -9,6 +10,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..validators import line_problem
+from .irc_commands import (
+    CHAIR_COMMANDS,
+    COMMAND_LIST,
+    CONTROL_COMMANDS,
+    ITEM_COMMANDS,
+    ITEMS_WITHOUT_TEXT,
+    KNOWN_COMMANDS,
+)
 from .irc_formats import NOTES, LogLine
 from .irc_nicks import display_nick, nick_key, split_nicks, split_owners
 
@@ -56,46 +65,6 @@ _BARE_URL = re.compile(r"https?://\S", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _VOTE_OPTION_SEPARATOR = re.compile(r"[^\w+-]+")  # MeetBot's choicesSplit_RE
 DEFAULT_VOTE_OPTIONS = ("Yes", "No")
-
-#: Commands that make an item, and the item's normalised command.
-ITEM_COMMANDS = {
-    "topic": "topic",
-    "info": "info",
-    "idea": "idea",
-    "link": "link",
-    "help": "help",
-    "halp": "help",
-    "agreed": "agreed",
-    "agree": "agreed",
-    "accepted": "agreed",
-    "accept": "agreed",
-    "rejected": "rejected",
-    "reject": "rejected",
-    "action": "action",
-    "status": "status",
-    "risk": "risk",
-    "inwriting": "inwriting",
-}
-#: The "(Chairs only.)" commands of MeetBot's manual, and the votes' of the OpenStack fork.
-CHAIR_COMMANDS = frozenset(
-    {
-        *("topic", "agreed", "agree", "accepted", "accept", "rejected", "reject", "undo"),
-        *("chair", "unchair", "meetingname", "startvote", "endvote", "endmeeting"),
-        *("meetingtopic", "save", "lurk", "unlurk", "restrictlogs"),
-    }
-)
-#: Commands that steer the meeting, each read by the ``on_<command>`` method of the reader.
-CONTROL_COMMANDS = (
-    *("startmeeting", "endmeeting", "meetingname", "chair", "unchair", "undo", "nick"),
-    *("here", "startvote", "vote", "endvote"),
-)
-#: MeetBot commands that change nothing in the minutes.
-NO_EFFECT_COMMANDS = frozenset(
-    {"meetingtopic", "save", "lurk", "unlurk", "restrictlogs", "commands"}
-)
-KNOWN_COMMANDS = frozenset({*ITEM_COMMANDS, *CONTROL_COMMANDS, *NO_EFFECT_COMMANDS})
-#: Item commands that need no text ("#inwriting": the update was written, by nobody named).
-ITEMS_WITHOUT_TEXT = frozenset({"inwriting"})
 
 
 @dataclass
@@ -214,7 +183,7 @@ class _MeetingReader:
             self.refuse(
                 line,
                 "unknown command",
-                f"unknown command #{command['name']} (use one of {_KNOWN})",
+                f"unknown command #{command['name']} (use one of {COMMAND_LIST})",
             )
         elif name in CHAIR_COMMANDS and not self.is_chair(line):
             self.skip("not a chair")
@@ -386,6 +355,3 @@ class _MeetingReader:
 def _command_name(text):
     command = _COMMAND.match(text)
     return command["name"].lower() if command else None
-
-
-_KNOWN = ", ".join(f"#{name}" for name in (*CONTROL_COMMANDS, *ITEM_COMMANDS))

@@ -1,5 +1,6 @@
-"""Quick notes planned: the commands ``parse_notes`` read, turned into the records they
-describe, given the team's priority areas; nothing here touches the database.
+"""Quick notes planned: the commands a meeting's items make (``irc_import.commands_of``), turned
+into the records they describe, given the team's priority areas; nothing here touches the
+database.
 
 Looking a topic up among the areas costs the same however many areas there are.
 """
@@ -80,7 +81,8 @@ class _Topic:
 
 
 def plan_notes(parsed, areas):
-    """Turn ``parse_notes``'s output into a ``NotesPlan``, given every priority area."""
+    """Turn ``parsed`` (``Command``s and ``LineError``s) into a ``NotesPlan``, given every
+    priority area."""
     return _Planner(areas).plan(parsed)
 
 
@@ -180,17 +182,8 @@ class _Planner:
         return dict.fromkeys([*found, *self.by_length.closest(key)])
 
     def on_startmeeting(self, command):
-        if self.result.title_line is not None:
-            self.error(
-                command.line,
-                f"a second #startmeeting (the first is on line {self.result.title_line})",
-            )
-            return
         self.result.title_line = command.line
         self.result.title = command.text
-
-    def on_endmeeting(self, command):
-        pass
 
     def on_topic(self, command):
         self.close_topic()

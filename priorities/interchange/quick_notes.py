@@ -1,17 +1,19 @@
-"""Quick notes, MeetBot style: lines typed in a meeting's IRC channel or pad become a session.
+"""Quick notes, MeetBot style: lines typed in a meeting's IRC channel or pad, or its pasted
+IRC log, become a session.
 
-``parse_notes`` (``notes_commands``) reads the text into commands, one per line;
-``plan_notes`` (``notes_plan``) turns those commands into the records they describe, given the
-priority areas; ``import_notes`` creates them in a new session of a day, or adds them to one
-of its sessions, in one transaction. Every problem is reported with its (1-based) line, all of
-them at once, and with any problem nothing is written. A dry run does the same work and rolls
-it back, so it also catches what the database refuses.
+``irc_import.read_pasted`` reads the text, hand-typed notes or a log, with one vocabulary
+(``irc_commands``) and MeetBot's rules (``irc_logs``); ``commands_of`` turns the meeting's items
+into commands, the same for both; ``plan_notes`` (``notes_plan``) turns those commands into the
+records they describe, given the priority areas; ``import_notes`` creates them in a new session
+of a day, or adds them to one of its sessions, in one transaction. Every problem is reported
+with its (1-based) line, all of them at once, and with any problem nothing is written. A dry
+run does the same work and rolls it back, so it also catches what the database refuses.
 
-A pasted IRC meeting log (``irc_import``) goes the same way: its items become the same
-commands, and it also gives the session its times and transcript.
+A log also gives the session its times and transcript (``LogImport``); hand-typed notes have
+neither.
 
 Work is bounded: a text larger than ``irc_logs.MAX_LOG_BYTES`` is refused before it is read,
-and hand-typed notes larger than ``MAX_NOTES_BYTES``.
+and hand-typed notes larger than ``MAX_NOTES_BYTES`` before they are planned.
 """
 
 from collections import Counter
@@ -32,8 +34,9 @@ from ..models import (
 )
 from ..models.locking import lock_day
 from .importing import Change, ImportResult, apply, row_problem, save_row
-from .irc_import import LogImport, TranscriptBatch, read_pasted
-from .notes_commands import DEFAULT_TITLE, LineError, NotesError, notes_size_problem, parse_notes
+from .irc_formats import NOTES
+from .irc_import import LogImport, TranscriptBatch, commands_of, read_pasted
+from .notes_commands import DEFAULT_TITLE, LineError, NotesError
 from .notes_plan import plan_notes
 
 __all__ = ["count_changes", "import_meeting", "import_notes", "plan_notes"]
@@ -67,14 +70,12 @@ def import_meeting(
     rolled back; with ``expected_digest``, see ``importing.apply``), and its ``log``. Raises
     ``NotesError`` with every problem found; then nothing is written.
     """
-    meeting, errors = read_pasted(text)
-    if errors:
-        raise NotesError(errors)
-    log = None
+    meeting, read_errors = read_pasted(text)
     if meeting is None:
-        if problem := notes_size_problem(len(text.encode("utf-8", "surrogatepass"))):
-            raise NotesError([LineError(None, problem)])
-        parsed = parse_notes(text)
+        raise NotesError(read_errors)
+    log = None
+    if meeting.format == NOTES:
+        parsed = commands_of(meeting)
     else:
         log = LogImport(meeting)
         into = into or log.imported_into(day)
@@ -114,7 +115,7 @@ def import_meeting(
             for mark in log.attendance_marks(day)
         ]
 
-    errors = [*plan.errors, *target.errors, *(log.line_problems() if log else [])]
+    errors = [*read_errors, *plan.errors, *target.errors, *(log.line_problems() if log else [])]
     errors += [
         LineError(row.line, f"{row.label}: {problem}")
         for row in rows

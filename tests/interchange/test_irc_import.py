@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from priorities.enums import Delivery, LineKind, Status
-from priorities.interchange.irc_logs import MAX_LOG_BYTES
-from priorities.interchange.notes_commands import NotesError, parse_notes
+from priorities.interchange.irc_import import commands_of
+from priorities.interchange.irc_logs import MAX_LOG_BYTES, read_log
+from priorities.interchange.notes_commands import NotesError
 from priorities.interchange.notes_plan import plan_notes
 from priorities.interchange.quick_notes import import_meeting, import_notes
 from priorities.models import (
@@ -436,7 +437,7 @@ def test_a_log_appended_to_a_session_of_typed_notes_keeps_its_title(day, areas):
 
 def test_a_topic_finds_an_area_by_a_word_or_a_prefix_and_an_ambiguous_one_is_an_error(areas):
     plan = plan_notes(
-        parse_notes("#topic cells\n#status started Go\n#topic sched\n#status blocked Stuck\n"),
+        commands_of(read_log("#topic cells\n#status started Go\n#topic sched\n#status blocked X")),
         list(areas.values()),
     )
     assert [update.area.name for update in plan.updates] == ["Cells v2", "Scheduler split"]
@@ -444,7 +445,7 @@ def test_a_topic_finds_an_area_by_a_word_or_a_prefix_and_an_ambiguous_one_is_an_
         *areas.values(),
         PriorityAreaFactory(name="Cells v1 cleanup", team=areas["cells-v2"].team),
     ]
-    plan = plan_notes(parse_notes("#topic cells\n#status started Go\n"), more)
+    plan = plan_notes(commands_of(read_log("#topic cells\n#status started Go\n")), more)
     assert (plan.errors[0].line, plan.errors[0].message) == (
         1,
         '"cells" could be any of "Cells v1 cleanup", "Cells v2": use more of the name',

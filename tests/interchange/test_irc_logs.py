@@ -278,7 +278,7 @@ def test_notes_errors_are_todays():
             "also forgotten",
         )
     )
-    unknown = "unknown command #{} (use one of #startmeeting, #endmeeting, #meetingname, "
+    unknown = "unknown command #{} (use one of #startmeeting, #meetingname, #topic, #status, "
     assert meeting.errors[0][0] == 2 and meeting.errors[0][1].startswith(unknown.format("topik"))
     assert meeting.errors[1][0] == 3 and meeting.errors[1][1].startswith(unknown.format("item"))
     assert meeting.errors[2:] == [

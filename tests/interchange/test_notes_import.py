@@ -11,8 +11,10 @@ from django.urls import reverse
 
 from meetup.pagecache.models import ContentVersion
 from priorities.enums import Delivery, SessionKind, Status
+from priorities.interchange.irc_import import commands_of
+from priorities.interchange.irc_logs import read_log
 from priorities.interchange.markdown import inline_text
-from priorities.interchange.notes_commands import Command, LineError, NotesError, parse_notes
+from priorities.interchange.notes_commands import Command, LineError, NotesError
 from priorities.interchange.quick_notes import import_notes, plan_notes
 from priorities.interchange.report_export import day_report
 from priorities.management.commands.import_notes import Command as ImportNotesCommand
@@ -49,11 +51,18 @@ def errors_of(call):
     return [(error.line, error.message) for error in raised.value.errors]
 
 
-# Parsing: lines into commands, no database needed.
+# Reading: lines into commands, no database needed.
+
+
+def read_notes(text):
+    """What hand-typed notes say, as the planner takes it: commands and problems, in order."""
+    meeting = read_log(text)
+    said = [*commands_of(meeting), *(LineError(*error) for error in meeting.errors)]
+    return sorted(said, key=lambda said: said.line or 0)
 
 
 def test_plain_lines_count_as_info_and_blank_lines_are_skipped():
-    parsed = parse_notes("first point\n\n   \n#info second point\r\nthird\r")
+    parsed = read_notes("first point\n\n   \n#info second point\r\nthird\r")
     assert parsed == [
         Command(1, "info", "first point"),
         Command(4, "info", "second point"),
@@ -62,9 +71,7 @@ def test_plain_lines_count_as_info_and_blank_lines_are_skipped():
 
 
 def test_commands_are_case_insensitive_and_keep_their_line_numbers():
-    parsed = parse_notes(
-        lines("#TOPIC Cells v2", "", "#Agreed: move on", "#action alice: write it")
-    )
+    parsed = read_notes(lines("#TOPIC Cells v2", "", "#Agreed: move on", "#action alice: write it"))
     assert parsed == [
         Command(1, "topic", "Cells v2"),
         Command(3, "agreed", "move on"),
@@ -73,7 +80,7 @@ def test_commands_are_case_insensitive_and_keep_their_line_numbers():
 
 
 def test_markdown_headings_and_numbers_after_a_hash_are_plain_text():
-    parsed = parse_notes(lines("# not a command", "#1 priority is cells"))
+    parsed = read_notes(lines("# not a command", "#1 priority is cells"))
     assert [command.name for command in parsed] == ["info", "info"]
 
 
@@ -88,11 +95,11 @@ def test_markdown_headings_and_numbers_after_a_hash_are_plain_text():
     ],
 )
 def test_status_is_read_as_value_or_label_with_the_rest_as_headline(typed, status, headline):
-    assert parse_notes(typed) == [Command(1, "status", headline, status=status)]
+    assert read_notes(typed) == [Command(1, "status", headline, status=status)]
 
 
 def test_an_unknown_status_is_an_error_listing_the_statuses():
-    [error] = parse_notes(lines("#status fast Going well"))
+    [error] = read_notes(lines("#status fast Going well"))
     assert error.line == 1
     assert error.message.startswith('unknown status "fast" (use one of not-started, started,')
 
@@ -101,62 +108,71 @@ def test_an_unknown_status_is_an_error_listing_the_statuses():
     "url", ["javascript:alert(1)", "ftp://example.org/file", "example.org", "http://"]
 )
 def test_link_accepts_only_http_and_https_urls(url):
-    [_info, error] = parse_notes(lines("#info context", f"#link {url} the spec"))
-    assert error == LineError(2, f'#link needs an http:// or https:// URL, not "{url}"')
+    [_info, error] = read_notes(lines("#info context", f"#link {url} the spec"))
+    assert error == LineError(2, "#link needs an http:// or https:// URL (or use #info)")
 
 
 def test_link_keeps_its_url_and_text():
-    assert parse_notes("#link https://review.openstack.org/#/c/1234/ the spec") == [
+    assert read_notes("#link https://review.openstack.org/#/c/1234/ the spec") == [
         Command(1, "link", "the spec", url="https://review.openstack.org/#/c/1234/")
     ]
 
 
 def test_action_takes_its_owner_from_the_first_word():
-    assert parse_notes("#action danpb, write the spec for cells") == [
+    assert read_notes("#action danpb, write the spec for cells") == [
         Command(1, "action", "write the spec for cells", owner="danpb")
     ]
 
 
 @pytest.mark.parametrize("typed", ["#action alice", "#action", "#agreed", "#topic   "])
 def test_a_command_without_its_text_is_an_error(typed):
-    [error] = parse_notes(typed)
+    [error] = read_notes(typed)
     assert error.line == 1
     assert "needs" in error.message
 
 
-def test_an_action_owner_with_report_markup_is_refused():
-    [error] = parse_notes("#action **bob** fix it")
-    assert error.line == 1
-    assert error.message == '#action owner "**bob**": Use none of the characters * [ ] here.'
+def test_an_action_owner_with_report_markup_is_refused(day):
+    assert errors_of(lambda: import_notes(day, "#action **bob** fix it")) == [
+        (1, "action item for **bob**: fix it: owner: Use none of the characters * [ ] here.")
+    ]
 
 
 def test_text_after_endmeeting_is_an_error():
-    parsed = parse_notes(lines("#info one", "#endmeeting", "", "late chatter", "more chatter"))
-    assert parsed[-1] == LineError(
-        4, "text after #endmeeting (line 2): remove it, or move #endmeeting to the end"
-    )
-    assert len(parsed) == 3
+    parsed = read_notes(lines("#info one", "#endmeeting", "", "late chatter", "more chatter"))
+    assert parsed == [
+        Command(1, "info", "one"),
+        LineError(4, "text after #endmeeting (line 2): remove it, or move #endmeeting to the end"),
+    ]
 
 
-def test_invisible_control_characters_are_reported_with_their_line():
-    [info, error] = parse_notes("fine\n\x02bold\x02 from irc")
+def test_invisible_control_characters_and_line_breaks_are_reported_with_their_line():
+    [info, control, line_break] = read_notes("fine\nbell\x07 from irc\none\u2028two")
     assert info == Command(1, "info", "fine")
-    assert error == LineError(
-        2, "Remove the invisible control character U+0002: it cannot be shown."
+    assert control == LineError(
+        2, "Remove the invisible control character U+0007: it cannot be shown."
     )
+    assert line_break == LineError(3, "Keep this on a single line: remove the line breaks.")
+
+
+def test_irc_formatting_codes_are_removed_as_in_a_log():
+    assert read_notes("#info \x02bold\x02 and \x0304red\x03 from irc") == [
+        Command(1, "info", "bold and red from irc")
+    ]
 
 
 def test_unknown_commands_are_errors_naming_the_known_ones():
-    [error] = parse_notes("#idea use cells")
+    [error] = read_notes("#motion use cells")
     assert error.line == 1
-    assert error.message.startswith("unknown command #idea (use one of #startmeeting, #topic,")
+    assert error.message.startswith(
+        "unknown command #motion (use one of #startmeeting, #meetingname, #topic,"
+    )
 
 
 # Planning: commands into records, given the priority areas.
 
 
 def plan(text, area_list):
-    return plan_notes(parse_notes(text), area_list)
+    return plan_notes(read_notes(text), area_list)
 
 
 def test_a_topic_names_an_area_by_name_slug_or_name_without_its_parenthetical(areas):
@@ -363,11 +379,11 @@ def test_a_title_the_day_already_has_is_an_error_and_nothing_is_written(day, are
 def test_unknown_command_is_reported_with_its_line_number_and_nothing_is_written(
     day, areas, row_counts
 ):
-    text = lines("#topic Cells v2", "#status started Go", "#chair alice")
+    text = lines("#topic Cells v2", "#status started Go", "#motion alice")
     errors = errors_of(lambda: import_notes(day, text))
     assert len(errors) == 1
     assert errors[0][0] == 3
-    assert errors[0][1].startswith("unknown command #chair")
+    assert errors[0][1].startswith("unknown command #motion")
     assert row_counts(CREATED_MODELS) == dict.fromkeys(row_counts(CREATED_MODELS), 0)
 
 
@@ -555,7 +571,7 @@ class TestCommand:
         path.write_bytes("\ufeff#startmeeting From Notepad\n#agreed keep it".encode())
         self.run(str(path), "--day", "nova-kilo-midcycle/1")
         assert Session.objects.get().title == "From Notepad"
-        assert parse_notes("\ufeff#topic Cells v2")[0].name == "topic"
+        assert read_notes("\ufeff#topic Cells v2")[0].name == "topic"
 
     def test_it_reads_stdin_given_as_a_dash(self, day, monkeypatch):
         stdin = io.TextIOWrapper(io.BytesIO("#agreed on Ünicode\n".encode()), encoding="ascii")
@@ -600,7 +616,7 @@ class TestCommand:
         assert message.startswith("stdin: 3 problem(s), nothing was written:\n")
         assert '\n  line 2: the #status of "Cells v2" needs a headline' in message
         assert "\n  line 4: unknown command #wat" in message
-        assert '\n  line 5: #link needs an http:// or https:// URL, not "javascript:x"' in message
+        assert "\n  line 5: #link needs an http:// or https:// URL (or use #info)" in message
         assert raised.value.returncode == 1
         assert Session.objects.count() == 0
 

@@ -4,8 +4,9 @@ from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
+from priorities.interchange.irc_commands import CHEAT_SHEET
 from priorities.interchange.irc_logs import MAX_LOG_BYTES, read_log
-from priorities.interchange.notes_commands import CHEAT_SHEET, LineError, NotesError
+from priorities.interchange.notes_commands import LineError, NotesError
 from priorities.interchange.quick_notes import count_changes, import_meeting
 from priorities.models import Day, Meetup
 from priorities.models.locking import VersionConflict
