@@ -5,10 +5,10 @@ was there.
 ``read_pasted`` reads either (``irc_formats`` detects the format of the whole text), with the
 people's IRC nicks as the nicks actions may name. ``commands_of`` turns a meeting's items into
 ``Command``s for ``plan_notes``, the same for both: one action item per owner (``Unassigned``
-when a log's names nobody), a vote as a decision with its tally, ``#rejected`` as a decision
-marked so, ``#idea`` and ``#help`` as points. A log becomes a ``LogImport``, which adds its
-transcript as unsaved ``TranscriptLine``s and its speakers matched to people by IRC nick;
-hand-typed notes have neither, nor times. ``quick_notes`` saves all of it in one transaction.
+when a log's ``#action`` names nobody), a vote as a decision with its tally, ``#rejected`` as
+a decision marked so, ``#idea`` and ``#help`` as points. A log becomes a ``LogImport``, which
+adds its transcript as unsaved ``TranscriptLine``s and its speakers matched to people by IRC
+nick; hand-typed notes have neither, nor times. ``quick_notes`` saves all of it in one transaction.
 
 Importing a log again adds nothing: a line whose (time, nick, text) the session's transcript
 already holds is not added again, nor is any item said on it. A log whose first line a session
