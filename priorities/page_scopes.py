@@ -18,13 +18,18 @@ What touches what, following what the pages read (``priorities.pages``):
   timeline, its team and the site pages; moved to another session or area, where it was too;
 - a decision, action item or risk: its day, meetup, team, register and the site pages;
 - a transcript line: its day;
+- a session (its title, times, notes): its day, meetup, team, both registers, the site pages,
+  and the timelines of the areas it has updates of (its title is on every update's card);
+  moved to another day, every page;
 - attendance: the days of its meetup (the absent-lead flags), the meetup, team and site;
-- anything else (teams, areas, cycles, people, meetups, days, sessions, who edits what): every
+- anything else (teams, areas, cycles, people, meetups, days, who edits what): every
   page, as they are named everywhere (``ALL_PAGES``).
 
 Marks, what a save notes at no query, are resolved into scopes once per commit, in at most four
 queries. A mark naming a row that no longer exists touches every page.
 """
+
+from django.db.models import Q
 
 from meetup.pagecache.scopes import ALL_PAGES, SITE_PAGES
 
@@ -43,7 +48,7 @@ from .models import (
 
 REGISTERS = {Decision: "decisions", ActionItem: "actions", Risk: ""}
 #: The models whose changes touch some pages only (``touched_by``); the others touch every page.
-SCOPED_MODELS = (StatusUpdate, *REGISTERS, TranscriptLine, Attendance)
+SCOPED_MODELS = (Session, StatusUpdate, *REGISTERS, TranscriptLine, Attendance)
 
 #: URL name -> the scope of its page, from the address's arguments.
 _PAGE_SCOPES = {
@@ -83,6 +88,11 @@ def touched_by(instance):
         return {("outcomes", session, register) for session in sessions if session is not None}
     if isinstance(instance, TranscriptLine):
         return {("transcript", instance.session_id)}
+    if isinstance(instance, Session):
+        loaded_day = getattr(instance, "loaded_placement", (None,))[0]
+        if instance.pk is None or loaded_day not in (None, instance.day_id):
+            return {ALL_PAGES}  # moved to another day (or not saved: a failed delete)
+        return {("session", instance.pk)}
     if isinstance(instance, Attendance):
         return {("meetup", instance.meetup_id)}
     return {ALL_PAGES}
@@ -100,7 +110,8 @@ def touched_by_relation(instance, model, pk_set):
 
 def scopes_changed(marks):
     """The scopes touched by ``marks`` (see the module)."""
-    sessions = {mark[1] for mark in marks if mark[0] in ("updates", "outcomes", "transcript")}
+    in_sessions = ("updates", "outcomes", "transcript", "session")
+    sessions = {mark[1] for mark in marks if mark[0] in in_sessions}
     days = {
         row["pk"]: row
         for row in Session.objects.filter(pk__in=sessions).values(
@@ -119,7 +130,7 @@ def scopes_changed(marks):
     meetups = {mark[1] for mark in marks if mark[0] == "meetup"}
     earliest = {}  # team id -> the earliest date a status update changed on
     for kind, session, *register in marks:
-        if kind not in ("updates", "outcomes", "transcript"):
+        if kind not in in_sessions:
             continue
         day = days[session]
         scopes.add(f"day:{day['day__meetup__slug']}:{day['day__number']}")
@@ -129,6 +140,8 @@ def scopes_changed(marks):
         scopes.add(SITE_PAGES)
         if kind == "outcomes" and register[0]:
             scopes.add(register[0])
+        if kind == "session":
+            scopes |= {"decisions", "actions"}
         if kind == "updates":
             team, date = day["day__meetup__team_id"], day["day__date"]
             earliest[team] = min(date, earliest.get(team, date))
@@ -137,7 +150,10 @@ def scopes_changed(marks):
         for slug, number in later.values_list("meetup__slug", "number"):
             scopes |= {f"day:{slug}:{number}", f"meetup:{slug}"}
     areas = {mark[1] for mark in marks if mark[0] == "area"}
-    found = PriorityArea.objects.filter(pk__in=areas).values_list("team__slug", "slug")
+    retitled = {mark[1] for mark in marks if mark[0] == "session"}
+    found = PriorityArea.objects.filter(
+        Q(pk__in=areas) | Q(updates__session__in=retitled)
+    ).values_list("team__slug", "slug")
     scopes |= {f"area:{team}:{slug}" for team, slug in found}
     if meetups:
         found = Meetup.objects.filter(pk__in=meetups).values_list("slug", "team__slug")

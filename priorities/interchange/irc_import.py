@@ -29,6 +29,7 @@ from meetup.pagecache.signals import bump_content_version_after_commit
 
 from ..enums import LineKind
 from ..models import Attendance, Person, TranscriptLine
+from ..page_scopes import touched_by
 from .importing import validation_messages
 from .irc_formats import NOTES
 from .irc_logs import DEFAULT_BOT_NICKS, read_log
@@ -280,9 +281,11 @@ class TranscriptBatch:
 
     def save(self):
         # bulk_create reads each line's session key from its (now saved) session; it sends
-        # no post_save, so the pages are told here.
+        # no post_save, so the pages that show the lines are told here.
         TranscriptLine.objects.bulk_create(self.lines)
-        bump_content_version_after_commit()
+        bump_content_version_after_commit(
+            *{mark for line in self.lines for mark in touched_by(line)}
+        )
 
 
 def _commands_of(item):

@@ -15,6 +15,7 @@ from ..validators import MARKDOWN_MAX_LENGTH, NOTES_MAX_LENGTH, ONE_LINE, markdo
 from .locking import VersionedModel, lock
 from .markup import RenderedMarkdownField, RendersMarkdown
 from .outcomes import ActionItem, Decision, outcome_prefetches
+from .placement import RemembersPlacement
 from .teams import SAME_TEAM_MESSAGES, team_object_q
 from .updates import StatusUpdate
 
@@ -314,8 +315,10 @@ class Day(RendersMarkdown, VersionedModel):
             )
 
 
-class Session(RendersMarkdown, VersionedModel):
+class Session(RemembersPlacement, RendersMarkdown, VersionedModel):
     """A slot of a day: a status round, a discussion, a whiteboard session..."""
+
+    placement_fields = ("day_id",)
 
     day = models.ForeignKey(Day, on_delete=models.PROTECT, related_name="sessions")
     title = models.CharField(max_length=200, validators=ONE_LINE)

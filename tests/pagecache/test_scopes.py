@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetup.pagecache import warming
+from priorities.interchange.quick_notes import import_meeting
 from tests.factories import (
     ActionItemFactory,
     AttendanceFactory,
@@ -194,3 +195,24 @@ def test_in_the_background_the_pages_are_ready_a_moment_after_the_save(client, s
     assert warming.wait_until_idle(timeout=30)
     assert served_from_cache(client, url)
     assert "Built in the background" in client.get(url).content.decode()
+
+
+def test_a_log_appended_to_a_session_changes_what_shows_the_session(client, meetup_of_two_days):
+    pages = meetup_of_two_days
+    session = pages["second"].session
+    lines = [
+        "17:00:01 <alice> #startmeeting nova",
+        "17:00:05 <bob> hi all, sorry I am late",
+        "17:00:09 <alice> #endmeeting",
+    ]
+    read_every_page(client, pages)
+    import_meeting(session.day, "\n".join(lines), into=session)  # the session's times too
+    changed = rebuilt(client, pages)
+    assert {"day2", "meetup", "area"} <= changed
+    assert not {"day1", "other area", "later meetup day", "other team's day"} & changed
+
+    # A longer copy of the same log: only its new line is added, to day 2's transcript.
+    lines.insert(2, "17:00:07 <bob> one more thing")
+    import_meeting(session.day, "\n".join(lines), into=session)
+    assert rebuilt(client, pages) == {"day2"}
+    assert "one more thing" in client.get(pages["day2"]).content.decode()
