@@ -242,12 +242,13 @@ LOGGING = {
 }
 
 # Caching: local memory by default; Redis when REDIS_URL is set, so that several app servers
-# share one cache. Page caches are keyed by the content version (meetup/pagecache/), so
-# the timeout only bounds memory, never staleness.
+# share one cache (django-redis: one client per process, see requirements.txt). Cached pages
+# hold the page versions they were built for (meetup/pagecache/), so the timeout only bounds
+# memory, never staleness.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
