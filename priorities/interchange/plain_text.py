@@ -393,7 +393,7 @@ def plain_words(markdown: str) -> str:
     """Editor Markdown as one line of its words, without any syntax: what a search snippet
     shows ("**whiteboard session**" reads "whiteboard session", a list its items' words, a
     link its text). Raw HTML an editor typed stays, as text to be escaped, as on PostgreSQL
-    (``search.markdown_stripped``)."""
+    (``search.sources.markdown_stripped``)."""
     tokens, rest = parse_markdown(markdown or "")
     if tokens is None:
         return " ".join((markdown or "").split())
