@@ -26,6 +26,7 @@ import sys
 import tempfile
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from load import BASE, ROUNDS, TABLE_HEADER, Gunicorn, compare, milliseconds
 
@@ -268,10 +269,11 @@ def bench_database(name, seconds, connections):
                 server, day_url, day_static_url(), seconds, connections,
                 headers=[("If-None-Match", etag)], static_headers=[("If-None-Match", static_etag)],
             )  # fmt: skip
-            probe = urllib.request.urlopen(f"{BASE}/live/version", timeout=30).read()
-            version = json.loads(probe)["version"]
+            # As live.js asks: for the day page's own version.
+            probe_url = f"{BASE}/live/version?page={quote(urlsplit(day_url).path, safe='')}"
+            version = json.loads(urllib.request.urlopen(probe_url, timeout=30).read())["version"]
             results[f"live version probe (204){suffix}"] = compare(
-                server, f"{BASE}/live/version?since={version}",
+                server, f"{probe_url}&since={version}",
                 f"{BASE}/static/bench/probe.json", seconds, connections,
             )  # fmt: skip
             for label in ("day page, cached", "day page, 304", "live version probe (204)"):
