@@ -25,7 +25,8 @@ def _cacheable_request(request):
         and request.path_info not in settings.PAGE_CACHE_EXEMPT_PATHS
         and not request.path_info.startswith(settings.STATIC_URL)  # WhiteNoise's
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "authorization" not in request.headers
+        # META, not request.headers: building the headers' mapping costs a tenth of a hit.
+        and "HTTP_AUTHORIZATION" not in request.META
     )
 
 
@@ -80,7 +81,9 @@ class PageCacheMiddleware:
             if params is None:
                 return None
         head_key, body_key = page_keys(request, params)
-        conditional = "if-none-match" in request.headers or "if-modified-since" in request.headers
+        conditional = (
+            "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        )
         wanted = [head_key] if conditional else [head_key, body_key]
         scopes = scopes_of_path(request.path_info)
         if settings.CONTENT_VERSION_IN_CACHE:
