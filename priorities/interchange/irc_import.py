@@ -202,7 +202,7 @@ class LogImport:
         """[(what, how many)]: lines kept out of the transcript, and commands out of the
         minutes (a chair's command said by someone else, an undone item...)."""
         return [
-            (LEFT_OUT_LABELS.get(reason, reason), count)
+            (_counted(LEFT_OUT_LABELS.get(reason, reason), count), count)
             for reason, count in sorted(self.meeting.left_out.items(), key=lambda kv: -kv[1])
         ]
 
@@ -308,6 +308,11 @@ def _commands_of(item):
     if item.command == "status":
         return [parse_status(line, item.text)]
     raise ValueError(f"unknown item {item.command!r}")  # irc_meeting makes no other
+
+
+def _counted(label, count):
+    """A label of lines for ``count`` of them: "1 line before #startmeeting", "2 lines..."."""
+    return label.replace("lines", "line", 1) if count == 1 else label
 
 
 def _people_by_nick(nicks):

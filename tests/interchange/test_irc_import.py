@@ -547,3 +547,15 @@ def test_the_bot_nicks_are_a_setting(day, areas, settings):
     settings.IRC_BOT_NICKS = []  # empty: MeetBot's usual bots, "ourbot" speaks
     result = import_meeting(day, text, dry_run=True)
     assert "lines of the bot" not in dict(result.log.left_out)
+
+
+def test_the_preview_counts_one_line_left_out_in_the_singular(day):
+    log = "\n".join(
+        [
+            "16:59:00 <alice> morning",
+            "17:00:00 <alice> #startmeeting nova",
+            "17:00:30 <alice> #endmeeting",
+        ]
+    )
+    result = import_meeting(day, log, dry_run=True)
+    assert ("line before #startmeeting", 1) in result.log.left_out
