@@ -7,13 +7,15 @@ some scopes, the pages remembered under them are requested again, in this proces
 anonymous reader would (``BaseHandler.get_response``: the whole middleware stack, so the page
 cache stores them as it stores any page): during a live meeting readers keep getting hits, and
 the editor's save does not wait (``PAGE_CACHE_WARMING = "thread"``, one thread a process that
-takes what changed meanwhile when it is done). ``"inline"`` builds them before the commit's
+takes what changed meanwhile when it is done; a process that exits, such as ``import_notes``,
+waits for it first). ``"inline"`` builds them before the commit's
 callback returns (tests), ``"off"`` not at all.
 
 With each app server's own memory as the cache, only the process that saved has them ready;
 with a shared cache (Redis), every app server has.
 """
 
+import atexit
 import io
 import logging
 import sys
@@ -30,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 ADDRESSES_PER_SCOPE = 8
 ADDRESSES_OF_ALL_PAGES = 32
+#: How long a process that is exiting (a management command, a server worker shut down)
+#: waits for the pages it is building: a daemon thread would otherwise die with it.
+EXIT_WAIT_SECONDS = 20
 _ALL_PAGES = "all"  # scopes.ALL_PAGES (scopes imports the models, this module must not)
 
 
@@ -127,6 +132,7 @@ class _Worker:
         self.running = False
         self.idle = threading.Event()
         self.idle.set()
+        self.waits_at_exit = False
 
     def add(self, addresses):
         with self.lock:
@@ -135,6 +141,9 @@ class _Worker:
                 return
             self.running = True
             self.idle.clear()
+            if not self.waits_at_exit:
+                atexit.register(wait_until_idle, EXIT_WAIT_SECONDS)
+                self.waits_at_exit = True
         threading.Thread(target=self.run, name="page-cache-warming", daemon=True).start()
 
     def run(self):

@@ -6,9 +6,13 @@ has one, a missing Redis is a failure.
 
 import os
 import socket
+import subprocess
+import sys
 import uuid
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import caches
 
 from tests.factories import StatusUpdateFactory, other_team
@@ -80,3 +84,57 @@ def test_a_save_is_seen_on_the_next_request_and_other_pages_stay_cached(
     assert "After" in client.get(url).content.decode()
     with django_assert_num_queries(0):
         assert "Elsewhere" in client.get(other_url).content.decode()
+
+
+@pytest.mark.slow
+def test_a_command_that_saves_builds_the_pages_before_it_exits(tmp_path):
+    """A management command's process (here ``shell``) saves, and exits at once: the pages its
+    save changed are in the shared cache all the same, ready for the app servers."""
+    if not redis_answers():
+        if os.environ.get("CI"):
+            pytest.fail("CI has Redis on 127.0.0.1:6379, but it does not answer")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    redis_url = "redis://127.0.0.1:6379/10"
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "meetup.settings",
+        "DJANGO_DEBUG": "true",
+        "DJANGO_ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "REDIS_URL": redis_url,
+        "PAGE_CACHE_WARMING": "thread",
+    }
+
+    def shell(code):
+        done = subprocess.run(  # noqa: S603 (our own manage.py and code)
+            [sys.executable, "manage.py", "shell", "-v", "0", "-c", code],
+            env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"],
+        env=env, cwd=settings.BASE_DIR, check=True, timeout=120,
+    )  # fmt: skip
+    url = shell(
+        "from django.test import Client\n"
+        "from tests.factories import StatusUpdateFactory\n"
+        "update = StatusUpdateFactory(headline='Before')\n"
+        "url = update.session.day.get_absolute_url()\n"
+        "Client().get(url)\n"
+        "update.headline = 'Built before the command exited'\n"
+        "update.save()\n"
+        "print(url)\n"
+    )
+    answer = shell(
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "with CaptureQueriesContext(connection) as queries:\n"
+        f"    page = Client().get({url!r}).content.decode()\n"
+        "print(len(queries), 'Built before the command exited' in page)\n"
+    )
+    redis.Redis.from_url(redis_url).flushdb()
+    assert answer == "0 True"
