@@ -273,8 +273,9 @@ PAGE_CACHE_WARMING = os.environ.get("PAGE_CACHE_WARMING", "thread")
 #: (comma-separated); empty: MeetBot's usual nicks (priorities.interchange.irc_logs).
 IRC_BOT_NICKS = env_list("IRC_BOT_NICKS")
 #: Paths the page cache never reads or writes: the health check must report a cache outage,
-#: not fail on it.
-PAGE_CACHE_EXEMPT_PATHS = [f"/{HEALTH_CHECK_PATH}"]
+#: not fail on it; the live pages' probe (meetup/urls.py) is answered by its own middleware,
+#: which the page cache, running first, would otherwise delay by a cache read.
+PAGE_CACHE_EXEMPT_PATHS = [f"/{HEALTH_CHECK_PATH}", "/live/version"]
 #: Whether /healthz checks the cache too: when it is shared (Redis), every page depends on it.
 HEALTH_CHECK_CACHE = bool(os.environ.get("REDIS_URL"))
 #: A larger page is served but not kept in the page cache.

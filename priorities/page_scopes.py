@@ -18,15 +18,19 @@ What touches what, following what the pages read (``priorities.pages``):
   timeline, its team and the site pages; moved to another session or area, where it was too;
 - a decision, action item or risk: its day, meetup, team, register and the site pages;
 - a transcript line: its day;
-- a session (its title, times, notes): its day, meetup, team, both registers, the site pages,
-  and the timelines of the areas it has updates of (its title is on every update's card);
-  moved to another day, every page;
+- a day's summary: the day, its meetup (which shows the summaries), team and the site pages;
+  a day added, moved or renumbered, every page;
+- a session (its title, times, notes, order): what its updates touch (its order decides which
+  update an area ended the day with, which the later days read), both registers, and the
+  timelines of the areas it has updates of (its title is on every update's card); moved to
+  another day, every page;
 - attendance: the days of its meetup (the absent-lead flags), the meetup, team and site;
-- anything else (teams, areas, cycles, people, meetups, days, who edits what): every
+- anything else (teams, areas, cycles, people, meetups, who edits what): every
   page, as they are named everywhere (``ALL_PAGES``).
 
 Marks, what a save notes at no query, are resolved into scopes once per commit, in at most four
-queries. A mark naming a row that no longer exists touches every page.
+queries. A mark naming a row that no longer exists touches every page, as does the save of a
+row whose earlier placement is unknown (``models.placement``).
 """
 
 from django.db.models import Q
@@ -45,10 +49,11 @@ from .models import (
     StatusUpdate,
     TranscriptLine,
 )
+from .models.placement import RemembersPlacement
 
 REGISTERS = {Decision: "decisions", ActionItem: "actions", Risk: ""}
 #: The models whose changes touch some pages only (``touched_by``); the others touch every page.
-SCOPED_MODELS = (Session, StatusUpdate, *REGISTERS, TranscriptLine, Attendance)
+SCOPED_MODELS = (Day, Session, StatusUpdate, *REGISTERS, TranscriptLine, Attendance)
 
 #: URL name -> the scope of its page, from the address's arguments.
 _PAGE_SCOPES = {
@@ -75,8 +80,11 @@ def scopes_of_page(match):
 # -- What a change notes (no query) -------------------------------------------------------
 
 
-def touched_by(instance):
-    """The marks of a saved or deleted row of a content model."""
+def touched_by(instance, created=False):
+    """The marks of a saved (``created``: a new row) or deleted row of a content model."""
+    placed = isinstance(instance, RemembersPlacement)
+    if placed and not created and not hasattr(instance, "loaded_placement"):
+        return {ALL_PAGES}  # where it was is unknown (a history record restored)
     if isinstance(instance, StatusUpdate):
         marks = {("updates", instance.session_id), ("area", instance.priority_area_id)}
         before_session, before_area = getattr(instance, "loaded_placement", (None, None))
@@ -88,9 +96,13 @@ def touched_by(instance):
         return {("outcomes", session, register) for session in sessions if session is not None}
     if isinstance(instance, TranscriptLine):
         return {("transcript", instance.session_id)}
+    if isinstance(instance, Day):
+        if created or instance.loaded_placement != instance.current_placement():
+            return {ALL_PAGES}  # a new day, or one moved or renumbered: every page's links
+        return {("day", instance.pk)}
     if isinstance(instance, Session):
-        loaded_day = getattr(instance, "loaded_placement", (None,))[0]
-        if instance.pk is None or loaded_day not in (None, instance.day_id):
+        moved = not created and instance.loaded_placement != instance.current_placement()
+        if instance.pk is None or moved:
             return {ALL_PAGES}  # moved to another day (or not saved: a failed delete)
         return {("session", instance.pk)}
     if isinstance(instance, Attendance):
@@ -142,13 +154,21 @@ def scopes_changed(marks):
             scopes.add(register[0])
         if kind == "session":
             scopes |= {"decisions", "actions"}
-        if kind == "updates":
+        if kind in ("updates", "session"):
             team, date = day["day__meetup__team_id"], day["day__date"]
             earliest[team] = min(date, earliest.get(team, date))
     for team, date in earliest.items():
         later = Day.objects.filter(meetup__team=team, date__gte=date)
         for slug, number in later.values_list("meetup__slug", "number"):
             scopes |= {f"day:{slug}:{number}", f"meetup:{slug}"}
+    edited_days = {mark[1] for mark in marks if mark[0] == "day"}
+    found = Day.objects.filter(pk__in=edited_days).values_list(
+        "meetup__slug", "number", "meetup__team__slug"
+    )
+    if len(found) < len(edited_days):
+        return {ALL_PAGES}  # a day deleted
+    for slug, number, team in found:
+        scopes |= {f"day:{slug}:{number}", f"meetup:{slug}", f"team:{team}", SITE_PAGES}
     areas = {mark[1] for mark in marks if mark[0] == "area"}
     retitled = {mark[1] for mark in marks if mark[0] == "session"}
     found = PriorityArea.objects.filter(

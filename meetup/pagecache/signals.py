@@ -20,9 +20,9 @@ def watch(*models, relations=(), touches=None):
     """Move page versions whenever one of ``models`` is saved or deleted, or one of the
     many-to-many ``relations`` (their ``through`` models) gains or loses a row.
 
-    ``touches(instance)`` (``touches(instance, model, pk_set)`` for a relation) says what the
-    change touches, as marks that ``scopes.define_scopes``'s ``of_changes`` turns into scopes
-    once per commit; without it, a change touches every page.
+    ``touches(instance, created)`` (``touches(instance, model, pk_set)`` for a relation) says
+    what the change touches, as marks that ``scopes.define_scopes``'s ``of_changes`` turns
+    into scopes once per commit; without it, a change touches every page.
     """
     for model in models:
         _touches[model] = touches
@@ -52,8 +52,12 @@ def bump_content_version_after_commit(*marks):
             return  # this transaction's versions were already moved on
         _pending.generation += 1
         marks, _pending.marks = _pending.marks, set()
-        scopes = scopes_changed_by(marks)
-        PageVersion.bump(sorted(scopes))
+        try:
+            scopes = scopes_changed_by(marks)
+            PageVersion.bump(sorted(scopes))
+        except Exception:
+            _pending.marks |= marks  # the next commit moves them (the database was away)
+            raise
         warm_after_bump(scopes)
 
     on_commit(bump)
@@ -63,7 +67,8 @@ def _content_changed(sender, instance, **kwargs):
     if sender not in _touches or kwargs.get("raw"):
         return
     touches = _touches[sender]
-    bump_content_version_after_commit(*(touches(instance) if touches else [ALL_PAGES]))
+    created = kwargs.get("created", False)
+    bump_content_version_after_commit(*(touches(instance, created) if touches else [ALL_PAGES]))
 
 
 def _relation_changed(sender, instance, action, model, pk_set, **kwargs):

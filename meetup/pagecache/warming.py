@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import connections
+from django.db import close_old_connections, connections
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +155,8 @@ class _Worker:
                         self.running = False
                         self.idle.set()
                         return
+                # As a request does: a connection broken or too old is not reused.
+                close_old_connections()
                 build_pages(addresses)
         except BaseException:
             with self.lock:

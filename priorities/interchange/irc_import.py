@@ -284,7 +284,7 @@ class TranscriptBatch:
         # no post_save, so the pages that show the lines are told here.
         TranscriptLine.objects.bulk_create(self.lines)
         bump_content_version_after_commit(
-            *{mark for line in self.lines for mark in touched_by(line)}
+            *{mark for line in self.lines for mark in touched_by(line, created=True)}
         )
 
 

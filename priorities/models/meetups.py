@@ -229,8 +229,10 @@ _NAME_SEPARATORS = re.compile(r"[\s,/]+")
 DAY_NAME_MAX_WORDS = 8
 
 
-class Day(RendersMarkdown, VersionedModel):
+class Day(RemembersPlacement, RendersMarkdown, VersionedModel):
     """One numbered day of a meetup."""
+
+    placement_fields = ("meetup_id", "number", "date")
 
     meetup = models.ForeignKey(Meetup, on_delete=models.PROTECT, related_name="days")
     number = models.PositiveSmallIntegerField(help_text="1 for the first day of the meetup.")

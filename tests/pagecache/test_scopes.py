@@ -208,11 +208,25 @@ def test_a_log_appended_to_a_session_changes_what_shows_the_session(client, meet
     read_every_page(client, pages)
     import_meeting(session.day, "\n".join(lines), into=session)  # the session's times too
     changed = rebuilt(client, pages)
-    assert {"day2", "meetup", "area"} <= changed
-    assert not {"day1", "other area", "later meetup day", "other team's day"} & changed
+    assert {"day2", "meetup", "area", "later meetup day"} <= changed  # its order: what changed
+    assert not {"day1", "other area", "other team's day"} & changed
 
     # A longer copy of the same log: only its new line is added, to day 2's transcript.
     lines.insert(2, "17:00:07 <bob> one more thing")
     import_meeting(session.day, "\n".join(lines), into=session)
     assert rebuilt(client, pages) == {"day2"}
     assert "one more thing" in client.get(pages["day2"]).content.decode()
+
+
+def test_a_days_summary_changes_the_day_and_its_meetup_page(client, meetup_of_two_days):
+    pages = meetup_of_two_days
+    read_every_page(client, pages)
+    day2 = type(pages["second"].session.day).objects.get(pk=pages["second"].session.day_id)
+    day2.summary = "Cells v2 is *on track*."
+    day2.save()
+    assert rebuilt(client, pages) == {"day2", "meetup", "team", "home"}
+    day2.date += datetime.timedelta(days=1)  # what every "what changed" line may read
+    day2.save()
+    assert rebuilt(client, pages) == set(
+        page for page, url in pages.items() if isinstance(url, str)
+    )
