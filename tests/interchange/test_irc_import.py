@@ -29,7 +29,6 @@ from priorities.models import (
     TranscriptLine,
 )
 from tests.factories import (
-    DayFactory,
     PersonFactory,
     PriorityAreaFactory,
     SessionFactory,
@@ -44,11 +43,6 @@ LOGS = Path(__file__).parent / "logs"
 FULL_MEETING = (LOGS / "full-meeting.log").read_text()
 STATUS_ROUND = (LOGS / "status-round.log").read_text()
 CREATED = [Session, TranscriptLine, StatusUpdate, Decision, ActionItem, Risk]
-
-
-@pytest.fixture
-def day():
-    return DayFactory(meetup__slug="nova-kilo-midcycle")
 
 
 @pytest.fixture

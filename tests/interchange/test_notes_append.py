@@ -15,31 +15,12 @@ from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate
 from tests.factories import (
     DayFactory,
     DecisionFactory,
-    PriorityAreaFactory,
     SessionFactory,
     StatusUpdateFactory,
 )
+from tests.interchange.support import lines
 
 pytestmark = pytest.mark.django_db
-
-
-def lines(*typed):
-    return "\n".join(typed) + "\n"
-
-
-@pytest.fixture
-def day():
-    return DayFactory(meetup__slug="nova-kilo-midcycle")
-
-
-@pytest.fixture
-def areas(day):
-    team = day.meetup.team
-    return {
-        "cells": PriorityAreaFactory(team=team, name="Cells v2", slug="cells-v2"),
-        "objects": PriorityAreaFactory(team=team, name="Nova Objects", slug="objects"),
-        "api": PriorityAreaFactory(team=team, name="API v2.1 (microversions)", slug="api-v2-1"),
-    }
 
 
 @pytest.fixture

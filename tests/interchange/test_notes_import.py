@@ -20,29 +20,12 @@ from priorities.interchange.report_export import day_report
 from priorities.management.commands.import_notes import Command as ImportNotesCommand
 from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate
 from priorities.rendering import render_markdown
-from tests.factories import DayFactory, EditorFactory, PriorityAreaFactory, SessionFactory
+from tests.factories import DayFactory, EditorFactory, SessionFactory
+from tests.interchange.support import lines
 
 pytestmark = pytest.mark.django_db
 
 CREATED_MODELS = [Session, StatusUpdate, Decision, ActionItem, Risk]
-
-
-def lines(*typed):
-    return "\n".join(typed) + "\n"
-
-
-@pytest.fixture
-def areas():
-    return {
-        "cells": PriorityAreaFactory(name="Cells v2", slug="cells-v2"),
-        "api": PriorityAreaFactory(name="API v2.1 (microversions)", slug="api-v2-1"),
-        "objects": PriorityAreaFactory(name="Nova Objects", slug="objects"),
-    }
-
-
-@pytest.fixture
-def day():
-    return DayFactory(meetup__slug="nova-kilo-midcycle")
 
 
 def errors_of(call):

@@ -10,29 +10,12 @@ from django.urls import reverse
 from priorities.enums import Delivery, Status
 from priorities.interchange.irc_commands import CHEAT_SHEET, COMMAND_LIST, KNOWN_COMMANDS
 from priorities.models import ActionItem, Decision, Risk, Session, StatusUpdate, TranscriptLine
-from tests.factories import DayFactory, PersonFactory, PriorityAreaFactory
+from tests.factories import PersonFactory
+from tests.interchange.support import lines
 
 pytestmark = pytest.mark.django_db
 
 CREATED_MODELS = [Session, StatusUpdate, Decision, ActionItem, Risk]
-
-
-def lines(*typed):
-    return "\n".join(typed) + "\n"
-
-
-@pytest.fixture
-def day():
-    return DayFactory(meetup__slug="nova-kilo-midcycle")
-
-
-@pytest.fixture
-def areas(day):
-    team = day.meetup.team
-    return {
-        "cells": PriorityAreaFactory(team=team, name="Cells v2", slug="cells-v2"),
-        "api": PriorityAreaFactory(team=team, name="API v2.1 (microversions)", slug="api-v2-1"),
-    }
 
 
 @pytest.fixture
