@@ -28,6 +28,8 @@ from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import close_old_connections, connections
 
+from .models import PageVersion
+
 logger = logging.getLogger(__name__)
 
 ADDRESSES_PER_SCOPE = 8
@@ -35,7 +37,6 @@ ADDRESSES_OF_ALL_PAGES = 32
 #: How long a process that is exiting (a management command, a server worker shut down)
 #: waits for the pages it is building: a daemon thread would otherwise die with it.
 EXIT_WAIT_SECONDS = 20
-_ALL_PAGES = "all"  # scopes.ALL_PAGES (scopes imports the models, this module must not)
 
 
 def _readers_key(scope):
@@ -51,7 +52,7 @@ def remember_address(scopes, address):
         addresses = known.get(key, ())
         if addresses[:1] == (address,):
             continue
-        limit = ADDRESSES_OF_ALL_PAGES if scope == _ALL_PAGES else ADDRESSES_PER_SCOPE
+        limit = ADDRESSES_OF_ALL_PAGES if scope == PageVersion.ALL_PAGES else ADDRESSES_PER_SCOPE
         others = tuple(other for other in addresses if other != address)
         updates[key] = (address, *others)[:limit]
     if updates:
