@@ -3,12 +3,12 @@
 Scopes, and the pages of each:
 
 - ``day:<meetup>:<number>``: the day page and its Markdown report;
-- ``meetup:<meetup>``: the meetup page (its days and scoreboard) and its feed;
-- ``area:<team>:<area>``: the area's timeline and its feed;
-- ``team:<team>``: the team page, its feed and calendar;
+- ``meetup:<meetup>``: the meetup page (its days and scoreboard);
+- ``area:<team>:<area>``: the area's timeline;
+- ``team:<team>``: the team page and its calendar;
 - ``decisions`` and ``actions``: the two registers;
-- ``site`` (``SITE_PAGES``): every other page (the home page, the priorities, the updates
-  feed, the calendar, the API), which show a little of every meetup.
+- ``site`` (``SITE_PAGES``): every other reader page (the home page, the priorities, the
+  calendar, the API), which show a little of every meetup. (The Atom feeds are not cached.)
 
 What touches what, following what the pages read (``priorities.pages``):
 
@@ -60,11 +60,8 @@ _PAGE_SCOPES = {
     "day-detail": lambda kwargs: f"day:{kwargs['slug']}:{kwargs['number']}",
     "day-report": lambda kwargs: f"day:{kwargs['slug']}:{kwargs['number']}",
     "meetup-detail": lambda kwargs: f"meetup:{kwargs['slug']}",
-    "meetup-feed": lambda kwargs: f"meetup:{kwargs['slug']}",
     "priority-detail": lambda kwargs: f"area:{kwargs['team']}:{kwargs['slug']}",
-    "priority-feed": lambda kwargs: f"area:{kwargs['team']}:{kwargs['slug']}",
     "team-detail": lambda kwargs: f"team:{kwargs['team']}",
-    "team-feed": lambda kwargs: f"team:{kwargs['team']}",
     "team-calendar": lambda kwargs: f"team:{kwargs['team']}",
     "decision-list": lambda kwargs: "decisions",
     "action-list": lambda kwargs: "actions",
