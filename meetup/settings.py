@@ -280,6 +280,10 @@ PAGE_CACHE_EXEMPT_PATHS = [f"/{HEALTH_CHECK_PATH}", "/live/version"]
 HEALTH_CHECK_CACHE = bool(os.environ.get("REDIS_URL"))
 #: A larger page is served but not kept in the page cache.
 PAGE_CACHE_MAX_PAGE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_PAGE_BYTES", str(512 * 1024)))
+#: With a shared cache (Redis), each process keeps the pages it served last in its own memory
+#: too, at most this many bytes (meetup.pagecache.near): a hit then reads only the page's
+#: headers and versions from Redis. 0: every hit reads the page from Redis.
+PAGE_CACHE_NEAR_BYTES = int(os.environ.get("PAGE_CACHE_NEAR_BYTES", str(32 * 1024 * 1024)))
 #: A request body Django reads into memory: the report import's confirmation sends the report
 #: (at most 1 MB) back urlencoded, up to three times its size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024

@@ -14,8 +14,10 @@ cache hit runs no SQL:
   for: a change to what a page shows makes its entry stale, on every app server, on the very
   next request, and leaves every other page's entry alone. ``middleware`` answers those hits
   before sessions and authentication run, in one cache round trip, and answers a 304 from the
-  page's headers alone. Signed-in users (editors) never read from or write to the page cache,
-  so nobody is served a page built for someone else;
+  page's headers alone; with Redis, each process keeps its own copy of the pages it served
+  (``near``), so the round trip carries versions and headers, not the page. Signed-in users
+  (editors) never read from or write to the page cache, so nobody is served a page built for
+  someone else;
 - the pages a change touches are built again after its commit (``warming``), so readers of a
   live meeting keep getting hits; the live pages' probe (``live``) asks the same versions.
 

@@ -7,6 +7,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from .keys import content_version, page_keys, seen_key
+from .near import near_pages
 from .scopes import copy_key, page_version, scopes_of_path
 from .warming import remember_address
 
@@ -36,7 +37,8 @@ class PageCacheMiddleware:
     Placed first: a hit costs no security checks, Content-Security-Policy, sessions,
     authentication, CSRF or messages, and one cache round trip: the page's headers and
     content and (with a shared cache) the versions of the page's scopes (``scopes``, known
-    from its address) are read with one ``get_many``, so with Redis a hit runs no SQL. Each
+    from its address) are read with one ``get_many``, so with Redis a hit runs no SQL (and
+    reads the content from the process's own copy, ``near``, when it holds this version). Each
     entry holds the version it was built for and is served only while that is the page's
     current one. A browser that sends ``If-None-Match`` or ``If-Modified-Since`` is answered
     from the headers' entry alone: a ``304`` never reads the page. An address with a query
@@ -84,7 +86,10 @@ class PageCacheMiddleware:
         conditional = (
             "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         )
-        wanted = [head_key] if conditional else [head_key, body_key]
+        near = near_pages()
+        # With a shared cache, the content is read only when this process holds no copy of
+        # the page's current version (``near``): the round trip carries small values alone.
+        wanted = [head_key] if conditional or near is not None else [head_key, body_key]
         scopes = scopes_of_path(request.path_info)
         if settings.CONTENT_VERSION_IN_CACHE:
             wanted += [copy_key(scope) for scope in scopes]
@@ -106,11 +111,17 @@ class PageCacheMiddleware:
                     if name in headers:
                         not_modified.headers[name] = headers[name]
                 return not_modified
-            found = cache.get_many([body_key])
-        body = found.get(body_key)
-        if body is None or body[0] != version:
-            return None
-        response = HttpResponse(body[1])
+        content = near.get(body_key, version) if near is not None else None
+        if content is None:
+            if body_key not in found:
+                found = cache.get_many([body_key])
+            body = found.get(body_key)
+            if body is None or body[0] != version:
+                return None
+            content = body[1]
+            if near is not None:
+                near.put(body_key, version, content)
+        response = HttpResponse(content)
         for name, value in headers.items():
             response.headers[name] = value
         return response
@@ -130,5 +141,8 @@ def _store(request, response, params):
         seen_key(request): params,
     }
     cache.set_many(entries, settings.PAGE_CACHE_SECONDS)
+    near = near_pages()
+    if near is not None:
+        near.put(body_key, version, response.content)
     if not request.META.get("QUERY_STRING"):
         remember_address(scopes_of_path(request.path_info), request.build_absolute_uri())

@@ -15,6 +15,8 @@ import redis
 from django.conf import settings
 from django.core.cache import caches
 
+from meetup.pagecache import near
+from meetup.pagecache.near import NearPages
 from tests.factories import StatusUpdateFactory, other_team
 from tests.pagecache.test_live import PROBE
 
@@ -84,6 +86,54 @@ def test_a_save_is_seen_on_the_next_request_and_other_pages_stay_cached(
     assert "After" in client.get(url).content.decode()
     with django_assert_num_queries(0):
         assert "Elsewhere" in client.get(other_url).content.decode()
+
+
+def test_a_hit_reads_the_page_from_the_process_and_only_its_versions_from_redis(
+    client, redis_cache, monkeypatch
+):
+    url = StatusUpdateFactory(headline="Flavors are objectified").session.day.get_absolute_url()
+    first = client.get(url)
+    asked = []
+    get_many = redis_cache.get_many
+    monkeypatch.setattr(redis_cache, "get_many", lambda keys: asked.extend(keys) or get_many(keys))
+    hit = client.get(url)
+    assert hit.content == first.content
+    assert asked, "the versions and the headers come from Redis"
+    assert not [key for key in asked if key.startswith("page-body:")]
+
+
+def test_an_app_server_never_serves_its_copy_of_an_older_version(
+    client, redis_cache, monkeypatch, django_assert_num_queries
+):
+    """Two app servers share Redis, each with its own copies: when one builds a newer version
+    of a page, the other serves that version (from Redis), never its own older copy."""
+    update = StatusUpdateFactory(headline="Before")
+    url = update.session.day.get_absolute_url()
+    size = settings.PAGE_CACHE_NEAR_BYTES
+    first_server, second_server = NearPages(size), NearPages(size)
+    monkeypatch.setattr(near, "_near", first_server)
+    assert "Before" in client.get(url).content.decode()
+    monkeypatch.setattr(near, "_near", second_server)
+    update.headline = "After"
+    update.save()
+    assert "After" in client.get(url).content.decode()
+    monkeypatch.setattr(near, "_near", first_server)
+    with django_assert_num_queries(0):  # Redis's page: not built again, nor the old copy
+        assert "After" in client.get(url).content.decode()
+
+
+def test_each_process_keeps_its_copies_within_its_bytes():
+    pages = NearPages(max_bytes=250)
+    pages.put("day-1", (1, None), b"x" * 100)
+    pages.put("day-2", (1, None), b"x" * 100)
+    assert pages.get("day-1", (1, None)) == b"x" * 100  # day-2 is now the least recently used
+    pages.put("day-3", (1, None), b"x" * 100)
+    assert pages.get("day-2", (1, None)) is None
+    assert pages.get("day-1", (1, None)) is not None
+    assert pages.get("day-1", (2, None)) is None  # another version: not this copy
+    pages.put("huge", (1, None), b"x" * 251)
+    assert pages.get("huge", (1, None)) is None
+    assert len(pages) == 2
 
 
 @pytest.mark.slow
