@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 from django.test.utils import override_script_prefix
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from meetup.pagecache.models import ContentVersion
 from tests.factories import EditorFactory, StatusUpdateFactory, browser_for, other_team
@@ -94,6 +94,24 @@ def test_an_editor_of_the_team_gets_edit_links_and_readers_none(client, update):
         assert link not in reader_page
     # The page the reader got, and the one the cache now holds, carry none.
     assert "/admin/priorities/" not in client.get(day.get_absolute_url()).content.decode()
+
+
+def test_edit_links_follow_the_address_the_site_is_served_under(update):
+    """The links are reversed once a view and process: under another script prefix (the site
+    served at /notes/) they are the prefix's own."""
+    day = update.session.day
+    editor = EditorFactory()
+    editor.teams.add(day.meetup.team)
+    browser = browser_for(editor)
+    link = reverse("admin:priorities_statusupdate_change", args=[update.pk])
+    url = day.get_absolute_url()
+    assert f'href="{link}"' in browser.get(url).content.decode()
+    set_script_prefix("/notes/")  # as Django's WSGI handler does (the test client does not)
+    try:
+        under_notes = browser.get(url).content.decode()
+    finally:
+        set_script_prefix("/")
+    assert f'href="/notes{link}"' in under_notes
 
 
 def test_an_editor_of_another_team_gets_no_edit_links(update):
