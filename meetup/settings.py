@@ -280,6 +280,10 @@ PAGE_CACHE_EXEMPT_PATHS = [f"/{HEALTH_CHECK_PATH}", "/live/version"]
 HEALTH_CHECK_CACHE = bool(os.environ.get("REDIS_URL"))
 #: A larger page is served but not kept in the page cache.
 PAGE_CACHE_MAX_PAGE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_PAGE_BYTES", str(512 * 1024)))
+#: How long a process trusts the page versions it has just read (meetup.pagecache.recent): a
+#: change saved through another process reaches its readers at most this late. 0: every
+#: request reads them (one query, or one Redis round trip).
+PAGE_VERSION_TRUST_SECONDS = float(os.environ.get("PAGE_VERSION_TRUST_SECONDS", "0.25"))
 #: With a shared cache (Redis), each process keeps the pages it served last in its own memory
 #: too, at most this many bytes (meetup.pagecache.near): a hit then reads only the page's
 #: headers and versions from Redis. 0: every hit reads the page from Redis.

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from meetup.pagecache.recent import recent_versions
 from priorities.models import CONTENT_MODELS, Day
 from tests.factories import EditorFactory, UserFactory, browser_for
 from tests.smtp_server import mailbox, smtp_down, smtp_server  # noqa: F401 (fixtures)
@@ -73,7 +74,10 @@ def commit_callbacks_run_at_once(request, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty page cache (the locmem cache outlives a test)."""
+    """Each test starts with an empty page cache (the locmem cache outlives a test), and
+    trusts no page version read before it (its database's versions start again)."""
     cache.clear()
+    recent_versions.forget((), everything=True)
     yield
     cache.clear()
+    recent_versions.forget((), everything=True)

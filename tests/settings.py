@@ -36,3 +36,6 @@ CONTENT_VERSION_IN_CACHE = False
 SITE_URL = "http://testserver"
 # Pages are built again after a commit only where a test asks for it (tests/pagecache).
 PAGE_CACHE_WARMING = "off"
+# Every request reads its page's versions, so that a test's query counts do not depend on how
+# long its requests took; tests of the trust window switch it on (tests/pagecache/test_recent.py).
+PAGE_VERSION_TRUST_SECONDS = 0

@@ -4,9 +4,11 @@ Every page a reader sees depends only on the database's content and on who is as
 page shows is summed up by the versions of its scopes (``scopes``: a day, a meetup, an area's
 timeline, a register...; ``PageVersion``), which a save or delete of a watched model moves
 after its transaction commits, for the scopes it touches alone (``signals.watch``; the app says
-which scopes each page shows and each change touches). They are read with one query per
-request, or from the cache when the cache is shared by every app server (Redis), so that a
-cache hit runs no SQL:
+which scopes each page shows and each change touches). They are read with one query, or from
+the cache when the cache is shared by every app server (Redis), so that a cache hit runs no
+SQL; and a process trusts what it has just read for ``PAGE_VERSION_TRUST_SECONDS`` (a quarter
+of a second: ``recent``), so that under load a hit reads nothing at all. A change saved in the
+process is seen at once; one saved through another process, at most that late:
 
 - ``ETag`` and ``Last-Modified`` come from them, and a browser that already holds the page
   gets ``304 Not Modified`` without the page being built (``decorators.reader_page``);

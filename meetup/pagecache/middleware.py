@@ -8,6 +8,7 @@ from django.utils.http import parse_http_date_safe
 
 from .keys import content_version, page_keys, seen_key
 from .near import near_pages
+from .recent import recent_versions
 from .scopes import copy_key, page_version, scopes_of_path
 from .warming import remember_address
 
@@ -86,45 +87,70 @@ class PageCacheMiddleware:
         conditional = (
             "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         )
+        scopes = scopes_of_path(request.path_info)
         near = near_pages()
+        if near is not None:
+            # This process's copy of the page, at the version it has just read: no round trip.
+            known = recent_versions.get(scopes)
+            version = max(known, key=lambda value: value[0]) if known else None
+            copy = near.get(head_key, version) if version else None
+            if copy is not None:
+                request._content_version = version
+                return _answer(request, conditional, *copy)
         # With a shared cache, the content is read only when this process holds no copy of
         # the page's current version (``near``): the round trip carries small values alone.
         wanted = [head_key] if conditional or near is not None else [head_key, body_key]
-        scopes = scopes_of_path(request.path_info)
-        if settings.CONTENT_VERSION_IN_CACHE:
+        # The versions' copies too, unless this process has just read them (``recent``).
+        copies = settings.CONTENT_VERSION_IN_CACHE and recent_versions.get(scopes) is None
+        if copies:
             wanted += [copy_key(scope) for scope in scopes]
         found = cache.get_many(wanted)
         head = found.get(head_key)
         if head is None:
-            request._version_copies = found  # for the page built next (keys.content_version)
+            # For the page built next (keys.content_version).
+            request._version_copies = found if copies else None
             return None
-        request._content_version = page_version(scopes, found)
-        version, etag, last_modified, headers = head
+        request._content_version = page_version(scopes, found if copies else None)
+        version = head[0]
         if version != request._content_version:
             return None
-        if conditional:
-            not_modified = get_conditional_response(
-                request, etag=etag, last_modified=parse_http_date_safe(last_modified or "")
-            )
-            if not_modified is not None:
-                for name in REVALIDATION_HEADERS:
-                    if name in headers:
-                        not_modified.headers[name] = headers[name]
-                return not_modified
-        content = near.get(body_key, version) if near is not None else None
-        if content is None:
-            if body_key not in found:
-                found = cache.get_many([body_key])
-            body = found.get(body_key)
+
+        def content():
+            copy = near.get(head_key, version) if near is not None else None
+            if copy is not None:
+                return copy[1]
+            body = found.get(body_key) or cache.get(body_key)
             if body is None or body[0] != version:
                 return None
-            content = body[1]
             if near is not None:
-                near.put(body_key, version, content)
-        response = HttpResponse(content)
-        for name, value in headers.items():
-            response.headers[name] = value
-        return response
+                near.put(head_key, version, head, body[1])
+            return body[1]
+
+        return _answer(request, conditional, head, content)
+
+
+def _answer(request, conditional, head, content):
+    """The response for ``head`` (the page's headers' entry): a 304 if the browser holds the
+    page, else the page with ``content`` (its bytes, or a function reading them: a 304 never
+    does), or None if the content is gone."""
+    _version, etag, last_modified, headers = head
+    if conditional:
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=parse_http_date_safe(last_modified or "")
+        )
+        if not_modified is not None:
+            for name in REVALIDATION_HEADERS:
+                if name in headers:
+                    not_modified.headers[name] = headers[name]
+            return not_modified
+    if callable(content):
+        content = content()
+        if content is None:
+            return None
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response.headers[name] = value
+    return response
 
 
 #: The headers a 304 repeats from the page it stands for.
@@ -143,6 +169,6 @@ def _store(request, response, params):
     cache.set_many(entries, settings.PAGE_CACHE_SECONDS)
     near = near_pages()
     if near is not None:
-        near.put(body_key, version, response.content)
+        near.put(head_key, version, entries[head_key], response.content)
     if not request.META.get("QUERY_STRING"):
         remember_address(scopes_of_path(request.path_info), request.build_absolute_uri())

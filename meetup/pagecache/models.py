@@ -6,6 +6,8 @@ from django.db import connection, models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .recent import recent_versions
+
 
 class ContentVersion(models.Model):
     """A counter of every change to what the site shows, kept in the database.
@@ -138,6 +140,7 @@ class PageVersion(models.Model):
         )
         if settings.CONTENT_VERSION_IN_CACHE:
             cache.delete_many([cls.CACHE_PREFIX + scope for scope in scopes])
+        recent_versions.forget(scopes, everything=cls.ALL_PAGES in scopes)
         return version
 
 

@@ -5,11 +5,12 @@ socket (Redis writes them, the client reads and unpickles them) for a page this 
 served a moment before. The shared cache now answers only the page's headers and its scopes'
 versions, small values; the content comes from here when this process holds the page at the
 very version the shared cache says is current, and from the shared cache (once per version
-and process) when it does not.
+and process) when it does not. Within the trust window of the versions it has just read
+(``recent``), the process answers from its copy without asking the shared cache at all.
 
 A copy is keyed by the page's key and the version it was built for, ``(version, changed_at)``:
-it is served only while that is the page's current version, read from the shared cache on
-every request, so it is never staler than the shared cache itself, on any app server.
+it is served only while that is the page's current version, read from the shared cache (or
+trusted for ``PAGE_VERSION_TRUST_SECONDS`` after that), so it is no staler than the versions.
 
 Bounded in bytes (``PAGE_CACHE_NEAR_BYTES`` a process, least recently used first out), and
 locked: the warming thread stores pages while the worker serves them.
@@ -24,26 +25,34 @@ from django.dispatch import receiver
 
 
 class NearPages:
-    """A bounded map of a page's key to (version, content)."""
+    """A bounded map of a page's key to (version, headers' entry, content)."""
+
+    #: What a page's headers' entry is counted as, in bytes.
+    HEAD_BYTES = 1024
 
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
-        self._pages = LRUCache(maxsize=max_bytes, getsizeof=lambda entry: len(entry[1]))
+        self._pages = LRUCache(maxsize=max_bytes, getsizeof=self._size)
         self._lock = threading.Lock()
 
+    @classmethod
+    def _size(cls, entry):
+        return cls.HEAD_BYTES + len(entry[2])
+
     def get(self, key, version):
-        """The content stored for ``key`` at ``version``, or None."""
+        """(headers' entry, content) stored for ``key`` at ``version``, or None."""
         with self._lock:
             entry = self._pages.get(key)
         if entry is None or entry[0] != version:
             return None
-        return entry[1]
+        return entry[1], entry[2]
 
-    def put(self, key, version, content):
-        if len(content) > self.max_bytes:
+    def put(self, key, version, head, content):
+        entry = (version, head, content)
+        if self._size(entry) > self.max_bytes:
             return
         with self._lock:
-            self._pages[key] = (version, content)
+            self._pages[key] = entry
 
     def clear(self):
         with self._lock:

@@ -14,12 +14,14 @@ app cannot tell the scopes of touches every page.
 """
 
 import functools
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import Resolver404, resolve
 
 from .models import ContentVersion, PageVersion
+from .recent import recent_versions
 
 ALL_PAGES = PageVersion.ALL_PAGES
 #: The scope of the pages that show a little of everything (lists, feeds, the API).
@@ -71,13 +73,20 @@ def copy_key(scope):
     return PageVersion.CACHE_PREFIX + scope
 
 
-def page_version(scopes, copies=None):
+def page_version(scopes, copies=None, *, trusted=True):
     """(version, changed_at) of a page of ``scopes``: the highest of theirs.
 
-    With a shared cache (``CONTENT_VERSION_IN_CACHE``) from the copies it holds (``copies``:
-    what a ``get_many`` already read of them, else they are read here), the missing ones from
-    the database, and then kept there ``ContentVersion.CACHE_SECONDS``; else one query.
+    From what this process read of them within ``PAGE_VERSION_TRUST_SECONDS`` (``recent``)
+    unless ``trusted`` is false; else with a shared cache (``CONTENT_VERSION_IN_CACHE``) from
+    the copies it holds (``copies``: what a ``get_many`` already read of them, else they are
+    read here), the missing ones from the database, and then kept there
+    ``ContentVersion.CACHE_SECONDS``; else one query.
     """
+    if trusted:
+        known = recent_versions.get(scopes)
+        if known is not None:
+            return max(known, key=lambda value: value[0])
+    read_at, generation = time.monotonic(), recent_versions.generation
     found = {}
     if settings.CONTENT_VERSION_IN_CACHE:
         if copies is None:
@@ -97,4 +106,5 @@ def page_version(scopes, copies=None):
                 ContentVersion.CACHE_SECONDS,
             )
         found.update(stored)
+    recent_versions.remember(found, read_at, generation)
     return max(found.values(), key=lambda value: value[0])
