@@ -57,8 +57,12 @@ def content_version(request):
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         scopes = scopes_of_path(request.path_info)
-        copies = {} if signed_in else getattr(request, "_version_copies", None)
-        request._content_version = page_version(scopes, copies, trusted=not signed_in)
+        copies, began = None, None
+        if signed_in:
+            copies = {}
+        elif getattr(request, "_version_copies", None) is not None:
+            copies, began = request._version_copies
+        request._content_version = page_version(scopes, copies, trusted=not signed_in, began=began)
     return request._content_version
 
 

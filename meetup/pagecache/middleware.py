@@ -104,13 +104,14 @@ class PageCacheMiddleware:
         copies = settings.CONTENT_VERSION_IN_CACHE and recent_versions.get(scopes) is None
         if copies:
             wanted += [copy_key(scope) for scope in scopes]
+        began = recent_versions.began()  # before the read: a commit during it is not trusted
         found = cache.get_many(wanted)
         head = found.get(head_key)
         if head is None:
             # For the page built next (keys.content_version).
-            request._version_copies = found if copies else None
+            request._version_copies = (found, began) if copies else None
             return None
-        request._content_version = page_version(scopes, found if copies else None)
+        request._content_version = page_version(scopes, found if copies else None, began=began)
         version = head[0]
         if version != request._content_version:
             return None

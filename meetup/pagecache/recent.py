@@ -14,20 +14,30 @@ request reads its versions, as before.
 """
 
 import itertools
+import threading
 import time
 
 from django.conf import settings
 
 
 class RecentVersions:
-    """scope -> ((version, changed_at), when it was read). Each operation is one dict
-    operation, atomic under the GIL: the warming thread reads and forgets while the worker
-    serves."""
+    """scope -> ((version, changed_at), when its read began). Reading is one dict lookup a
+    scope (atomic under the GIL); remembering and forgetting share a lock, so that a forget
+    (the warming thread, another request's commit) never lands between a remember's check of
+    the generation and its writes."""
+
+    #: At most this many scopes are kept: scopes come from addresses, which anyone can make up.
+    MAX_SCOPES = 4096
 
     def __init__(self):
         self._read = {}
+        self._lock = threading.Lock()
         self._forgettings = itertools.count()
         self.generation = next(self._forgettings)
+
+    def began(self):
+        """(when, generation): taken before reading versions, and given to ``remember``."""
+        return time.monotonic(), self.generation
 
     def get(self, scopes):
         """The versions of ``scopes`` read within the trust window, or None if one is not."""
@@ -43,21 +53,32 @@ class RecentVersions:
             versions.append(entry[0])
         return versions
 
-    def remember(self, versions, read_at, generation):
-        """Keep ``versions`` ({scope: (version, changed_at)}), whose read began at
-        ``read_at`` (``time.monotonic()``) and ``generation``: nothing, if this process
-        moved versions meanwhile (the read may predate that commit)."""
-        if settings.PAGE_VERSION_TRUST_SECONDS > 0 and generation == self.generation:
+    def remember(self, versions, began):
+        """Keep ``versions`` ({scope: (version, changed_at)}), whose read began at ``began``
+        (``began()``): nothing, if this process moved versions since (the read may predate
+        that commit)."""
+        if settings.PAGE_VERSION_TRUST_SECONDS <= 0:
+            return
+        read_at, generation = began
+        with self._lock:
+            if generation != self.generation:
+                return
+            if len(self._read) + len(versions) > self.MAX_SCOPES:
+                self._read.clear()
             for scope, version in versions.items():
                 self._read[scope] = (version, read_at)
 
     def forget(self, scopes, *, everything=False):
-        self.generation = next(self._forgettings)
-        if everything:
-            self._read.clear()
-            return
-        for scope in scopes:
-            self._read.pop(scope, None)
+        with self._lock:
+            self.generation = next(self._forgettings)
+            if everything:
+                self._read.clear()
+                return
+            for scope in scopes:
+                self._read.pop(scope, None)
+
+    def __len__(self):
+        return len(self._read)
 
 
 recent_versions = RecentVersions()

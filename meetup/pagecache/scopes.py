@@ -14,7 +14,6 @@ app cannot tell the scopes of touches every page.
 """
 
 import functools
-import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -73,20 +72,22 @@ def copy_key(scope):
     return PageVersion.CACHE_PREFIX + scope
 
 
-def page_version(scopes, copies=None, *, trusted=True):
+def page_version(scopes, copies=None, *, trusted=True, began=None):
     """(version, changed_at) of a page of ``scopes``: the highest of theirs.
 
     From what this process read of them within ``PAGE_VERSION_TRUST_SECONDS`` (``recent``)
     unless ``trusted`` is false; else with a shared cache (``CONTENT_VERSION_IN_CACHE``) from
     the copies it holds (``copies``: what a ``get_many`` already read of them, else they are
     read here), the missing ones from the database, and then kept there
-    ``ContentVersion.CACHE_SECONDS``; else one query.
+    ``ContentVersion.CACHE_SECONDS``; else one query. ``began`` (``recent_versions.began()``)
+    is when the reading of ``copies`` began: what is read is trusted from then.
     """
     if trusted:
         known = recent_versions.get(scopes)
         if known is not None:
             return max(known, key=lambda value: value[0])
-    read_at, generation = time.monotonic(), recent_versions.generation
+    if copies is None or began is None:
+        began = recent_versions.began()
     found = {}
     if settings.CONTENT_VERSION_IN_CACHE:
         if copies is None:
@@ -106,5 +107,5 @@ def page_version(scopes, copies=None, *, trusted=True):
                 ContentVersion.CACHE_SECONDS,
             )
         found.update(stored)
-    recent_versions.remember(found, read_at, generation)
+    recent_versions.remember(found, began)
     return max(found.values(), key=lambda value: value[0])

@@ -2,6 +2,7 @@
 then runs no SQL (and, with Redis, reads no versions), a change saved in this process is seen
 at once, and one saved through another process at most that late."""
 
+import threading
 import time
 
 import pytest
@@ -116,19 +117,69 @@ def test_with_redis_a_hit_within_the_window_asks_redis_nothing(
     assert asked == []
 
 
+def test_versions_read_in_the_race_with_a_save_of_this_process_are_not_trusted(
+    client, trusting, redis_cache, clock, update, monkeypatch
+):
+    """A reader's request reads the versions' copies from Redis; another thread of the
+    process (an editor's request) commits a save just after: the next reader gets the save."""
+    url = update.session.day.get_absolute_url()
+    assert "Before" in client.get(url).content.decode()
+    clock.advance(WINDOW)  # the next hit reads the copies from Redis
+    get_many = redis_cache.get_many
+    saved = []
+
+    def read_then_another_thread_saves(keys, *args, **kwargs):
+        found = get_many(keys, *args, **kwargs)
+        if not saved and any(key.startswith("page-version:") for key in keys):
+            saved.append(True)
+            update.headline = "After"
+            update.save()
+        return found
+
+    monkeypatch.setattr(redis_cache, "get_many", read_then_another_thread_saves)
+    client.get(url)  # overlapped the save: either page will do
+    monkeypatch.setattr(redis_cache, "get_many", get_many)
+    assert saved
+    assert "After" in client.get(url).content.decode()
+
+
 def test_a_read_that_overlapped_a_change_of_this_process_is_not_trusted(settings):
     settings.PAGE_VERSION_TRUST_SECONDS = WINDOW
     versions = RecentVersions()
-    began, generation = time.monotonic(), versions.generation
+    began = versions.began()
     versions.forget(["day:nova:1"])  # this process committed a change meanwhile
-    versions.remember({"day:nova:1": (7, None)}, began, generation)
+    versions.remember({"day:nova:1": (7, None)}, began)
     assert versions.get(["day:nova:1"]) is None
-    versions.remember({"day:nova:1": (8, None)}, time.monotonic(), versions.generation)
+    versions.remember({"day:nova:1": (8, None)}, versions.began())
     assert versions.get(["day:nova:1"]) == [(8, None)]
+
+
+def test_a_forget_from_another_thread_never_lands_inside_a_remember(settings):
+    settings.PAGE_VERSION_TRUST_SECONDS = WINDOW
+    versions = RecentVersions()
+    began = versions.began()
+    forgetting = threading.Thread(target=versions.forget, args=(["day:nova:1"],))
+
+    class ReadBeforeTheBump(dict):
+        def items(self):
+            forgetting.start()  # the other thread's commit, while remember writes
+            forgetting.join(timeout=0.2)
+            return super().items()
+
+    versions.remember(ReadBeforeTheBump({"day:nova:1": (7, None)}), began)
+    forgetting.join()
+    assert versions.get(["day:nova:1"]) is None
+
+
+def test_the_versions_a_process_keeps_are_bounded(client, trusting):
+    """Scopes come from addresses, which anyone can make up (here through the live probe)."""
+    for n in range(RecentVersions.MAX_SCOPES + 100):
+        client.get("/live/version", {"page": f"/meetups/nothing-{n}/days/1/", "since": "0"})
+    assert len(recent_versions) <= RecentVersions.MAX_SCOPES
 
 
 def test_the_window_can_be_closed(settings):
     settings.PAGE_VERSION_TRUST_SECONDS = 0
     versions = RecentVersions()
-    versions.remember({"all": (1, None)}, time.monotonic(), versions.generation)
+    versions.remember({"all": (1, None)}, versions.began())
     assert versions.get(["all"]) is None
