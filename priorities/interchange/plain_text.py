@@ -226,8 +226,13 @@ def _list_item(marker, inner, indent, width, footnotes, *, tight):
 
 
 def _code(content, indent):
-    """Code verbatim (trailing whitespace aside), indented, never wrapped."""
-    lines = [(indent + CODE_INDENT + line).rstrip() for line in content.split("\n")]
+    """Code verbatim (trailing whitespace aside, and a run of blank lines kept as one: two in a
+    row would read as the end of the block), indented, never wrapped."""
+    lines = []
+    for line in content.split("\n"):
+        line = (indent + CODE_INDENT + line).rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
     while lines and not lines[-1]:
         lines.pop()
     while lines and not lines[0]:

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -316,6 +316,7 @@ def unbreakable(line):
 
 
 @settings(max_examples=500, deadline=None)
+@example(markdown="    >\n\n\n    >", width=20, indent="")  # blank lines inside code
 @given(
     markdown=markdownish,
     width=st.integers(min_value=20, max_value=100),
