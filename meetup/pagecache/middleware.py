@@ -89,11 +89,11 @@ class PageCacheMiddleware:
         )
         scopes = scopes_of_path(request.path_info)
         near = near_pages()
-        if near is not None:
+        known = recent_versions.get(scopes)
+        if near is not None and known is not None:
             # This process's copy of the page, at the version it has just read: no round trip.
-            known = recent_versions.get(scopes)
-            version = max(known, key=lambda value: value[0]) if known else None
-            copy = near.get(head_key, version) if version else None
+            version = max(known, key=lambda value: value[0])
+            copy = near.get(head_key, version)
             if copy is not None:
                 request._content_version = version
                 return _answer(request, conditional, *copy)
@@ -101,7 +101,7 @@ class PageCacheMiddleware:
         # the page's current version (``near``): the round trip carries small values alone.
         wanted = [head_key] if conditional or near is not None else [head_key, body_key]
         # The versions' copies too, unless this process has just read them (``recent``).
-        copies = settings.CONTENT_VERSION_IN_CACHE and recent_versions.get(scopes) is None
+        copies = settings.CONTENT_VERSION_IN_CACHE and known is None
         if copies:
             wanted += [copy_key(scope) for scope in scopes]
         began = recent_versions.began()  # before the read: a commit during it is not trusted
